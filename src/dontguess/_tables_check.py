@@ -1,0 +1,240 @@
+"""Validate a :class:`pyarrow.Table` of graded records into a :class:`GradedTable` (private).
+
+Validation is vectorised (pyarrow.compute / numpy over whole columns); only when a column is
+bad does a slow pass look for the first offending row, so that the error names its line.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dontguess.errors import InputError, SchemaError
+from dontguess.records import UNGRADED_CODE, GradedTable
+
+#: Columns with a fixed meaning; every other column becomes a grouping column.
+KNOWN = (
+    "item_id",
+    "model",
+    "verdict",
+    "stated_target",
+    "style",
+    "sample",
+    "confidence",
+    "ungraded_reason",
+    "answer",
+)
+REQUIRED = ("item_id", "model", "verdict")
+
+_VERDICT_WORDS = ["correct", "incorrect", "abstained", "", "ungraded"]
+_VERDICT_CODES = np.array([0, 1, 2, UNGRADED_CODE, UNGRADED_CODE], dtype=np.int8)
+_NULL_WORDS = ["", "nan", "null", "none", "na", "n/a"]
+_STYLES = ("", "penalty", "reward")
+#: Reason stored for an ungraded record whose file gives none.
+DEFAULT_UNGRADED_REASON = "ungraded (no reason given)"
+
+
+class _Where:
+    """Turns a 0-based row index into the ``InputError`` location of that row."""
+
+    def __init__(self, path: str, first_line: int | None) -> None:
+        self.path = path
+        self.first_line = first_line
+
+    def error(self, row: int, message: str, cls: type[InputError] = InputError) -> InputError:
+        if self.first_line is None:
+            return cls(f"row {row + 1}: {message}", path=self.path)
+        return cls(message, path=self.path, line=self.first_line + row)
+
+
+def to_graded_table(table: Any, path: str, first_line: int | None) -> GradedTable:
+    """Check ``table`` (a pyarrow Table read from ``path``) and build the columnar records."""
+    where = _Where(path, first_line)
+    if table.num_rows == 0:
+        raise InputError("no records", path=path)
+    missing = [c for c in REQUIRED if c not in table.column_names]
+    if missing:
+        raise SchemaError(
+            f"missing column {missing[0]!r} (columns: {', '.join(table.column_names)})", path=path
+        )
+    n = table.num_rows
+    verdict = _verdicts(table.column("verdict"), where)
+    item_id = _required_text(table, "item_id", where)
+    model = _required_text(table, "model", where)
+    target = _floats(table, "stated_target", where, n)
+    _check_range(target, "stated_target", where, upper_open=True)
+    confidence = _floats(table, "confidence", where, n)
+    _check_range(confidence, "confidence", where, upper_open=False)
+    style = _styles(table, target, where, n)
+    sample = _samples(table, where, n)
+    reason = _reasons(table, verdict, where, n)
+    answer = _text_or_blank(table, "answer", n)
+    groups = {name: text(table.column(name)) for name in table.column_names if name not in KNOWN}
+    return GradedTable(
+        item_id=item_id,
+        model=model,
+        stated_target=target,
+        style=style,
+        sample=sample,
+        verdict=verdict,
+        confidence=confidence,
+        ungraded_reason=reason,
+        answer=answer,
+        groups=groups,
+    )
+
+
+def text(column: Any) -> npt.NDArray[np.object_]:
+    """A pyarrow column as an object array of ``str`` (null → ``""``; nested → JSON text)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_nested(column.type):
+        values = [
+            "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+            for v in column.to_pylist()
+        ]
+    else:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = pc.cast(column, pa.string())
+        values = pc.fill_null(column, "").to_pylist()
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _text_or_blank(table: Any, name: str, n: int) -> npt.NDArray[np.object_]:
+    if name not in table.column_names:
+        out = np.empty(n, dtype=object)
+        out[:] = ""
+        return out
+    return text(table.column(name))
+
+
+def _required_text(table: Any, name: str, where: _Where) -> npt.NDArray[np.object_]:
+    values = text(table.column(name))
+    blank = np.flatnonzero(values == "")
+    if blank.size:
+        raise where.error(int(blank[0]), f"empty {name}")
+    return values
+
+
+def _lower_text(column: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.cast(column, pa.string())
+    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(column, "")))
+
+
+def _verdicts(column: Any, where: _Where) -> npt.NDArray[np.int8]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = _lower_text(column)
+    index = pc.index_in(words, value_set=pa.array(_VERDICT_WORDS))
+    bad = np.flatnonzero(pc.is_null(index).to_numpy(zero_copy_only=False))
+    if bad.size:
+        raw = column[int(bad[0])].as_py()
+        raise where.error(
+            int(bad[0]),
+            f"verdict must be correct, incorrect, abstained, ungraded or empty; got {raw!r}",
+        )
+    codes: npt.NDArray[np.int8] = _VERDICT_CODES[index.to_numpy(zero_copy_only=False)]
+    return codes
+
+
+def _floats(table: Any, name: str, where: _Where, n: int) -> npt.NDArray[np.float64]:
+    """Column ``name`` as float64; missing column, null or a null word → ``nan``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if name not in table.column_names:
+        return np.full(n, math.nan)
+    column = table.column(name)
+    if pa.types.is_boolean(column.type) or pa.types.is_nested(column.type):
+        raise where.error(0, f"{name} must be a number, got {column[0].as_py()!r}")
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        column = pc.cast(column, pa.float64())
+    else:
+        words = _lower_text(column)
+        is_null = pc.is_in(words, value_set=pa.array(_NULL_WORDS))
+        words = pc.if_else(is_null, pa.scalar(None, pa.string()), words)
+        try:
+            column = pc.cast(words, pa.float64())
+        except pa.ArrowInvalid:
+            raise _first_unparsable(table.column(name), name, where) from None
+    out: npt.NDArray[np.float64] = pc.fill_null(column, math.nan).to_numpy(zero_copy_only=False)
+    return out.astype(np.float64, copy=False)
+
+
+def _first_unparsable(column: Any, name: str, where: _Where) -> InputError:
+    for row, value in enumerate(column.to_pylist()):
+        word = "" if value is None else str(value).strip().lower()
+        if word in _NULL_WORDS:
+            continue
+        try:
+            float(word)
+        except ValueError:
+            return where.error(row, f"{name} must be a number, got {value!r}")
+    return InputError(f"{name}: cannot read as numbers", path=where.path)  # pragma: no cover
+
+
+def _check_range(
+    values: npt.NDArray[np.float64], name: str, where: _Where, *, upper_open: bool
+) -> None:
+    known = ~np.isnan(values)
+    high_bad = values >= 1.0 if upper_open else values > 1.0
+    bad = np.flatnonzero(known & ((values < 0.0) | high_bad | np.isinf(values)))
+    if bad.size:
+        allowed = "[0, 1)" if upper_open else "[0, 1]"
+        row = int(bad[0])
+        raise where.error(row, f"{name} must be in {allowed}, got {float(values[row])!r}")
+
+
+def _styles(
+    table: Any, target: npt.NDArray[np.float64], where: _Where, n: int
+) -> npt.NDArray[np.object_]:
+    """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
+    if "style" in table.column_names:
+        words = text(_lower_text(table.column("style")))
+    else:
+        words = np.full(n, "", dtype=object)
+    bad = np.flatnonzero(~np.isin(words, np.array(_STYLES, dtype=object)))
+    if bad.size:
+        row = int(bad[0])
+        raw = table.column("style")[row].as_py() if "style" in table.column_names else None
+        raise where.error(row, f"style must be penalty, reward or empty; got {raw!r}")
+    closed = np.isnan(target)
+    words[closed] = ""
+    words[~closed & (words == "")] = "penalty"
+    return words
+
+
+def _samples(table: Any, where: _Where, n: int) -> npt.NDArray[np.int64]:
+    values = _floats(table, "sample", where, n)
+    values = np.where(np.isnan(values), 0.0, values)
+    bad = np.flatnonzero((values < 0) | (values != np.floor(values)) | np.isinf(values))
+    if bad.size:
+        row = int(bad[0])
+        raise where.error(row, f"sample must be an integer >= 0, got {float(values[row])!r}")
+    return values.astype(np.int64)
+
+
+def _reasons(
+    table: Any, verdict: npt.NDArray[np.int8], where: _Where, n: int
+) -> npt.NDArray[np.object_]:
+    reason = _text_or_blank(table, "ungraded_reason", n)
+    graded = verdict != UNGRADED_CODE
+    bad = np.flatnonzero(graded & (reason != ""))
+    if bad.size:
+        row = int(bad[0])
+        raise where.error(row, f"a graded record has no ungraded_reason; got {reason[row]!r}")
+    reason[~graded & (reason == "")] = DEFAULT_UNGRADED_REASON
+    return reason

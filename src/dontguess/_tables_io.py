@@ -1,0 +1,123 @@
+"""Read one graded-records file into a :class:`pyarrow.Table` (private to :mod:`dontguess.tables`).
+
+Each reader returns the table and the 1-based line number of its first data row, so that the
+validator can name the line of a bad value: JSONL data starts on line 1, CSV on line 2 (after
+the header; exact unless a quoted value spans lines), Parquet has no lines and reports rows.
+pyarrow is imported inside the functions to keep the CLI start-up light.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from dontguess.errors import InputError
+
+#: Suffixes understood by :func:`read_table`, lower case.
+SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".pq")
+
+_BLANK_LINE = re.compile(rb"(^|\n)[ \t\r]*(\n|$)")
+
+
+def read_table(path: Path) -> tuple[Any, int | None]:
+    """Read ``path`` by suffix; return ``(pyarrow.Table, first data line or None for rows)``."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return _read_jsonl(path), 1
+    if suffix == ".csv":
+        return _read_csv(path), 2
+    if suffix in (".parquet", ".pq"):
+        return _read_parquet(path), None
+    raise InputError(
+        f"unknown file type {suffix!r}; use one of {', '.join(SUFFIXES)} or a run directory",
+        path=str(path),
+    )
+
+
+def _read_csv(path: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh), None)
+    if not header:
+        raise InputError("empty file (no header line)", path=str(path), line=1)
+    # Every column is read as text; the validator parses numbers itself so that a bad value
+    # is reported with its line instead of failing the whole read.
+    convert = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header}, strings_can_be_null=False
+    )
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    read = pacsv.ReadOptions(block_size=1 << 24)
+    try:
+        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot parse CSV: {exc}", path=str(path)) from exc
+
+
+def _read_jsonl(path: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    data = path.read_bytes()
+    if not data.strip():
+        return pa.table({})
+    if _BLANK_LINE.search(data.rstrip()):
+        # pyarrow skips blank lines, which would shift every later line number.
+        return _read_jsonl_slow(path)
+    try:
+        return pajson.read_json(
+            pa.BufferReader(data), read_options=pajson.ReadOptions(block_size=1 << 24)
+        )
+    except pa.ArrowInvalid:
+        # Mixed types across lines, or a real syntax error: redo it slowly to name the line.
+        return _read_jsonl_slow(path)
+
+
+def _read_jsonl_slow(path: Path) -> Any:
+    import pyarrow as pa
+
+    rows: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        lines = fh.read().rstrip().split("\n")
+        for lineno, line in enumerate(lines, start=1):
+            if not line.strip():
+                raise InputError("blank line in JSONL", path=str(path), line=lineno)
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from exc
+            if not isinstance(obj, dict):
+                raise InputError(
+                    f"each line must be a JSON object, got {type(obj).__name__}",
+                    path=str(path),
+                    line=lineno,
+                )
+            rows.append({k: _as_text(v) for k, v in obj.items()})
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    return pa.table({k: pa.array([r.get(k) for r in rows], type=pa.string()) for k in names})
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _read_parquet(path: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from exc

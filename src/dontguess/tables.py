@@ -1,0 +1,202 @@
+"""Read and write graded-records files: JSONL, CSV, Parquet and run directories.
+
+A graded-records file has one row per graded answer. Columns:
+
+==================  ========  ==============================================================
+column              required  meaning
+==================  ========  ==============================================================
+``item_id``         yes       question identifier
+``model``           yes       model name
+``verdict``         yes       ``correct`` / ``incorrect`` / ``abstained`` (any case); empty,
+                              null or ``ungraded`` for an answer that could not be graded
+``stated_target``   no        the confidence target t in [0, 1) stated in the prompt (open
+                              rubric); empty / null / ``nan`` = closed rubric (no target)
+``style``           no        ``penalty`` (default) or ``reward`` for open-rubric rows
+``sample``          no        0-based sample index (default 0)
+``confidence``      no        the model's confidence in [0, 1] that its answer is right
+``ungraded_reason`` no        why an ungraded row is ungraded (must be empty when graded)
+``answer``          no        the answer text (reports HTML-escape it)
+*anything else*     no        a grouping column (``--by topic``), read as text
+==================  ========  ==============================================================
+
+Reading goes through pyarrow (columnar, vectorised checks), so million-row files load in
+seconds; a bad value raises :class:`dontguess.errors.InputError` naming the file, the line
+(JSONL: line = row; CSV: line = row + 1 for the header; Parquet: the row) and the value.
+Writing is atomic: a temporary file in the same folder, then :func:`os.replace`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dontguess._tables_check import KNOWN, to_graded_table
+from dontguess._tables_io import SUFFIXES, read_table
+from dontguess.errors import InputError
+from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
+
+__all__ = [
+    "RUN_FILES",
+    "SUFFIXES",
+    "concat_graded",
+    "read_graded",
+    "to_arrow",
+    "write_graded",
+]
+
+#: Files looked for, in order, when a path is a run directory.
+RUN_FILES = ("graded.parquet", "graded.jsonl")
+
+_VERDICT_NAMES = {code: verdict.value for verdict, code in VERDICT_CODES.items()}
+
+
+def read_graded(paths: Sequence[str | Path] | str | Path) -> GradedTable:
+    """Read graded records from files or run directories and concatenate them.
+
+    Args:
+        paths: JSONL (``.jsonl``/``.ndjson``/``.json``, one object per line), CSV or Parquet
+            files, or run directories holding ``graded.parquet`` or ``graded.jsonl``.
+
+    Returns:
+        One :class:`GradedTable`; grouping columns are unioned (missing values ``""``).
+
+    Raises:
+        InputError: a file is missing, empty or holds a bad value (file, line, value named).
+        SchemaError: a required column (item_id, model, verdict) is missing.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    if not paths:
+        raise InputError("no input files given")
+    tables = [_read_one(Path(p)) for p in paths]
+    return concat_graded(tables)
+
+
+def _read_one(path: Path) -> GradedTable:
+    if path.is_dir():
+        for name in RUN_FILES:
+            if (path / name).is_file():
+                path = path / name
+                break
+        else:
+            raise InputError(f"a run directory must hold {' or '.join(RUN_FILES)}", path=str(path))
+    table, first_line = read_table(path)
+    return to_graded_table(table, str(path), first_line)
+
+
+def concat_graded(tables: Sequence[GradedTable]) -> GradedTable:
+    """Concatenate tables; a grouping column absent from some table is ``""`` there."""
+    if len(tables) == 1:
+        return tables[0]
+    names = sorted({k for t in tables for k in t.groups})
+
+    def cat(name: str) -> Any:
+        return np.concatenate([getattr(t, name) for t in tables])
+
+    def group(name: str) -> Any:
+        parts = []
+        for t in tables:
+            if name in t.groups:
+                parts.append(t.groups[name])
+            else:
+                parts.append(np.full(len(t), "", dtype=object))
+        return np.concatenate(parts)
+
+    return GradedTable(
+        item_id=cat("item_id"),
+        model=cat("model"),
+        stated_target=cat("stated_target"),
+        style=cat("style"),
+        sample=cat("sample"),
+        verdict=cat("verdict"),
+        confidence=cat("confidence"),
+        ungraded_reason=cat("ungraded_reason"),
+        answer=cat("answer"),
+        groups={k: group(k) for k in names},
+    )
+
+
+def to_arrow(table: GradedTable) -> Any:
+    """The records as a :class:`pyarrow.Table` in file layout (the inverse of reading).
+
+    ``verdict`` is text (null when ungraded), ``stated_target`` and ``confidence`` are null
+    where unknown, ``ungraded_reason`` is null where graded; grouping columns follow.
+    """
+    import pyarrow as pa
+
+    verdict = [
+        None if c == UNGRADED_CODE else _VERDICT_NAMES[int(c)] for c in table.verdict.tolist()
+    ]
+    columns: dict[str, Any] = {
+        "item_id": pa.array(table.item_id.tolist(), pa.string()),
+        "model": pa.array(table.model.tolist(), pa.string()),
+        "verdict": pa.array(verdict, pa.string()),
+        "stated_target": pa.array(table.stated_target, pa.float64(), from_pandas=True),
+        "style": pa.array(table.style.tolist(), pa.string()),
+        "sample": pa.array(table.sample, pa.int64()),
+        "confidence": pa.array(table.confidence, pa.float64(), from_pandas=True),
+        "ungraded_reason": pa.array([r or None for r in table.ungraded_reason], pa.string()),
+        "answer": pa.array(table.answer.tolist(), pa.string()),
+    }
+    for name, values in table.groups.items():
+        if name in KNOWN:
+            raise InputError(f"group column {name!r} clashes with a record column")
+        columns[name] = pa.array(values.tolist(), pa.string())
+    return pa.table(columns)
+
+
+def write_graded(data: GradedTable | Iterable[Graded], path: str | Path) -> Path:
+    """Write graded records to ``path`` (``.jsonl``, ``.csv`` or ``.parquet``), atomically.
+
+    Args:
+        data: a :class:`GradedTable` or an iterable of :class:`Graded` records.
+        path: the output file; its suffix picks the format. Parent folders are created.
+
+    Returns:
+        The path written. :func:`read_graded` reads it back to an equal table.
+
+    Raises:
+        InputError: the suffix is not one of .jsonl, .ndjson, .csv, .parquet.
+    """
+    table = data if isinstance(data, GradedTable) else GradedTable.from_records(list(data))
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers = {".jsonl": _write_jsonl, ".ndjson": _write_jsonl}
+    writers.update({".csv": _write_csv, ".parquet": _write_parquet})
+    if suffix not in writers:
+        raise InputError(f"cannot write {suffix!r}; use .jsonl, .csv or .parquet", path=str(path))
+    arrow = to_arrow(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        writers[suffix](arrow, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_jsonl(arrow: Any, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in arrow.to_pylist():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_csv(arrow: Any, path: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    pacsv.write_csv(arrow, path)
+
+
+def _write_parquet(arrow: Any, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(arrow, path)
