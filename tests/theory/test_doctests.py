@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "dontguess.theory.arbitrary_facts",
     "dontguess.theory.bounds",
     "dontguess.theory.estimators",
     "dontguess.theory.good_turing",

@@ -11,6 +11,14 @@
 
 from __future__ import annotations
 
+from dontguess.theory.arbitrary_facts import (
+    ArbitraryFacts,
+    TrainingCounts,
+    calibrated_learner_error,
+    calibrated_learner_probs,
+    sample_examples,
+    sample_training,
+)
 from dontguess.theory.bounds import (
     corollary3_width,
     lemma1_width,
@@ -39,8 +47,12 @@ from dontguess.theory.good_turing import (
 )
 
 __all__ = [
+    "ArbitraryFacts",
     "DeltaEstimate",
+    "TrainingCounts",
     "above_threshold",
+    "calibrated_learner_error",
+    "calibrated_learner_probs",
     "calibration_delta",
     "corollary3_width",
     "frequency_of_frequencies",
@@ -50,6 +62,8 @@ __all__ = [
     "iiv_threshold",
     "lemma1_width",
     "sample_calibration_delta",
+    "sample_examples",
+    "sample_training",
     "singleton_rate",
     "singleton_rate_from_examples",
     "theorem1_lower_bound",
