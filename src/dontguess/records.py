@@ -28,6 +28,7 @@ __all__ = [
     "GradedTable",
     "Item",
     "Reply",
+    "RunSpec",
     "UNGRADED_CODE",
     "VERDICT_CODES",
     "Verdict",
@@ -125,6 +126,8 @@ class Item:
             ``"unknowable"`` (any specific answer is wrong, IDK is an abstention).
         choices: option texts for multiple choice, in letter order.
         groups: free columns for grouping results (topic, popularity bucket, ...).
+        incorrect_answers: known wrong answers (TruthfulQA); a reply matching one is
+            incorrect, and a free-text reply matching no listed answer is left ungraded.
     """
 
     id: str
@@ -133,6 +136,7 @@ class Item:
     kind: str = "text"
     choices: tuple[str, ...] = ()
     groups: Mapping[str, str] = field(default_factory=dict)
+    incorrect_answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,3 +288,36 @@ class GradedTable:
             answer=self.answer[index],
             groups={k: v[index] for k, v in self.groups.items()},
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """What a run asked for: enough to rerun it and to tell two runs apart.
+
+    Attributes:
+        models: model specs with no URL and no key (e.g. ``openai:gpt-4o-mini``).
+        dataset: the question-set name or path given by the user.
+        dataset_hash: hash of the loaded items (ids, questions, answers).
+        conditions: the rubric conditions asked, closed and/or open at each target.
+        samples: how many times each (item, condition) is asked (sample index 0..k-1).
+        limit: the item limit given, if any.
+        generation: generation parameters (temperature, max_tokens, seed, api, ...).
+        schema_version: version of the run-directory layout.
+    """
+
+    models: tuple[str, ...]
+    dataset: str
+    dataset_hash: str
+    conditions: tuple[Condition, ...]
+    samples: int = 1
+    limit: int | None = None
+    generation: Mapping[str, Any] = field(default_factory=dict)
+    schema_version: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.models:
+            raise ValueError("a RunSpec needs at least one model")
+        if not self.conditions:
+            raise ValueError("a RunSpec needs at least one condition")
+        if self.samples < 1:
+            raise ValueError(f"samples must be >= 1, got {self.samples}")

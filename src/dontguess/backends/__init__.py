@@ -1,0 +1,24 @@
+"""Model backends: a backend answers; it never grades.
+
+- :mod:`~dontguess.backends.base`: the :class:`Backend` protocol, :class:`Request`,
+  :class:`TransientBackendError` (retryable failures).
+- :mod:`~dontguess.backends.openai_compat`: any OpenAI-compatible server (aiohttp).
+- :mod:`~dontguess.backends.scripted`: a deterministic offline backend.
+- :mod:`~dontguess.backends.registry`: ``make_backend("openai:MODEL@URL")``.
+- ``dontguess.backends.hf``: local Hugging Face models (lazy torch).
+"""
+
+from __future__ import annotations
+
+from dontguess.backends.base import Backend, Message, Request, TransientBackendError
+from dontguess.backends.registry import ModelSpec, make_backend, parse_spec
+
+__all__ = [
+    "Backend",
+    "Message",
+    "ModelSpec",
+    "Request",
+    "TransientBackendError",
+    "make_backend",
+    "parse_spec",
+]

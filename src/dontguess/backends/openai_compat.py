@@ -1,0 +1,223 @@
+"""OpenAI-compatible HTTP backend: vLLM, SGLang, llama.cpp server, Ollama, OpenAI, OpenRouter.
+
+One pooled :class:`aiohttp.ClientSession` per backend (aiohttp was chosen by measurement:
+``httpx.AsyncClient`` slowed down as the number of connections grew). Several base URLs
+serve one model as replicas; each URL has its own concurrency limit and each request goes
+to the URL with the fewest requests in flight.
+
+Status handling: 200 → :class:`~dontguess.records.Reply` with text; 429 and 5xx, time-outs,
+dropped connections and malformed bodies → :class:`TransientBackendError` (the runner
+retries, honouring ``Retry-After``); any other 4xx → ``Reply(error=...)`` with the server's
+message, at once. The API key is sent in the ``Authorization`` header only and is scrubbed
+from every error message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+
+from dontguess.backends.base import Request, TransientBackendError
+from dontguess.errors import InputError
+from dontguess.records import Reply
+
+__all__ = ["OpenAIBackend", "parse_retry_after"]
+
+_API_PATHS = {"chat": "/chat/completions", "completions": "/completions"}
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
+
+    >>> parse_retry_after("2"), parse_retry_after(None), parse_retry_after("soon")
+    (2.0, None, None)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class _Endpoint:
+    """One base URL with its own concurrency limit and in-flight count."""
+
+    __slots__ = ("in_flight", "semaphore", "url")
+
+    def __init__(self, url: str, concurrency: int) -> None:
+        self.url = url
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.in_flight = 0
+
+
+class OpenAIBackend:
+    """Client for an OpenAI-compatible ``/chat/completions`` or ``/completions`` API.
+
+    Args:
+        model: the model name sent in the body.
+        base_urls: one or more base URLs ending in ``/v1`` (replicas of one model).
+        api_key: bearer token, or ``None`` for servers that need none.
+        api: ``"chat"`` or ``"completions"``.
+        concurrency: requests in flight per base URL.
+        timeout: seconds allowed for one request (connect + read).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        base_urls: Sequence[str],
+        *,
+        api_key: str | None = None,
+        api: str = "chat",
+        concurrency: int = 32,
+        timeout: float = 120.0,
+    ) -> None:
+        if not base_urls:
+            raise InputError(f"model {model!r}: no base URL given")
+        if api not in _API_PATHS:
+            raise InputError(f"api must be 'chat' or 'completions', got {api!r}")
+        if concurrency < 1:
+            raise InputError(f"concurrency must be >= 1, got {concurrency}")
+        self.name = f"openai:{model}"
+        self.model = model
+        self.api = api
+        self.max_concurrency = concurrency * len(base_urls)
+        self._urls = [u.rstrip("/") + _API_PATHS[api] for u in base_urls]
+        self._concurrency = concurrency
+        self._key = api_key or None
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._endpoints: list[_Endpoint] = []
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=self.max_concurrency, limit_per_host=self._concurrency, ttl_dns_cache=300
+        )
+        headers = {"Content-Type": "application/json"}
+        if self._key:
+            headers["Authorization"] = f"Bearer {self._key}"
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=self._timeout),
+        )
+        self._endpoints = [_Endpoint(u, self._concurrency) for u in self._urls]
+        return self._session
+
+    def body(self, request: Request) -> dict[str, Any]:
+        """The JSON body sent for ``request``."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+        }
+        if self.api == "chat":
+            if request.messages:
+                body["messages"] = [{"role": r, "content": c} for r, c in request.messages]
+            else:
+                body["messages"] = [{"role": "user", "content": request.prompt}]
+            if request.logprobs:
+                body["logprobs"] = True
+        else:
+            body["prompt"] = (
+                request.prompt
+                if request.prompt is not None
+                else "\n\n".join(c for _, c in request.messages)
+            )
+            if request.logprobs:
+                body["logprobs"] = 1
+        if request.seed is not None:
+            body["seed"] = request.seed
+        body.update(request.extra)
+        return body
+
+    async def complete(self, request: Request) -> Reply:
+        """Send ``request`` to the least-busy base URL; see the module doc for statuses."""
+        session = self._session or self._open()
+        endpoint = min(self._endpoints, key=lambda e: e.in_flight)
+        data = json.dumps(self.body(request)).encode()
+        endpoint.in_flight += 1
+        try:
+            async with endpoint.semaphore:
+                return await self._post(session, endpoint.url, data)
+        finally:
+            endpoint.in_flight -= 1
+
+    async def _post(self, session: aiohttp.ClientSession, url: str, data: bytes) -> Reply:
+        try:
+            async with session.post(url, data=data) as resp:
+                raw = await resp.read()
+                status = resp.status
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        except TimeoutError as exc:
+            raise TransientBackendError(f"timed out after {self._timeout:g} s") from exc
+        except aiohttp.ClientError as exc:
+            raise TransientBackendError(self._scrub(f"{type(exc).__name__}: {exc}")) from exc
+        if status == 429 or status >= 500:
+            raise TransientBackendError(
+                f"HTTP {status}: {self._message(raw)}", retry_after=retry_after
+            )
+        if status != 200:
+            return Reply(text=None, error=f"HTTP {status}: {self._message(raw)}")
+        return self._parse(raw)
+
+    def _parse(self, raw: bytes) -> Reply:
+        try:
+            doc = json.loads(raw)
+            choice = doc["choices"][0]
+            text = choice["message"]["content"] if self.api == "chat" else choice["text"]
+            if not isinstance(text, str):
+                raise TypeError(f"answer text is {type(text).__name__}")
+            usage = doc.get("usage") or {}
+            logprobs = _logprobs(choice.get("logprobs"), self.api)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            snippet = raw[:200].decode("utf-8", "replace")
+            raise TransientBackendError(f"malformed response body ({exc}): {snippet!r}") from exc
+        return Reply(
+            text=text,
+            logprobs=logprobs,
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+        )
+
+    def _message(self, raw: bytes) -> str:
+        """The server's error message (``error.message`` if JSON), key scrubbed, ≤ 500 chars."""
+        text = raw.decode("utf-8", "replace")
+        try:
+            doc = json.loads(text)
+            err = doc.get("error", doc) if isinstance(doc, dict) else doc
+            msg = err.get("message", text) if isinstance(err, dict) else str(err)
+            text = msg if isinstance(msg, str) else json.dumps(msg)
+        except ValueError:
+            pass
+        return self._scrub(" ".join(text.split())[:500] or "(empty body)")
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def _logprobs(block: Any, api: str) -> tuple[float, ...] | None:
+    if not block:
+        return None
+    if api == "chat":
+        return tuple(float(t["logprob"]) for t in block.get("content") or ())
+    return tuple(float(x) for x in block.get("token_logprobs") or () if x is not None)

@@ -1,0 +1,46 @@
+"""Start and stop the stand-in server process from tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SERVER = Path(__file__).resolve().parent / "standin_server.py"
+
+
+class Standin:
+    def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
+        self.proc = proc
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/v1"
+
+    def stats(self) -> dict[str, Any]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats", timeout=10) as r:
+            doc: dict[str, Any] = json.loads(r.read())
+        return doc
+
+
+@contextmanager
+def standin(*args: str) -> Iterator[Standin]:
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER), "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"stand-in server did not start: {line!r}")
+        yield Standin(proc, int(line.split()[1]))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

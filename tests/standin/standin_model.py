@@ -1,0 +1,51 @@
+"""The stand-in model's answers: a known function of the question, so verdicts are computable.
+
+Questions look like ``What is A plus B?``. The model's confidence in a question is
+``c = confidence(question)`` (a hash in [0, 1)). It answers ``A+B`` (correct) when
+``c >= KNOW``, else ``A+B+1`` (wrong); under an open rubric whose prompt states
+``(t = X)`` it says "I don't know." when ``c <= X``. A question containing ``BAD REQUEST``
+gets an HTTP 400.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+KNOW = 0.4
+IDK = "I don't know."
+_QUESTION = re.compile(r"What is (\d+) plus (\d+)\?")
+_TARGET = re.compile(r"\(t = ([0-9.]+)\)")
+
+
+def confidence(question: str) -> float:
+    """The stand-in model's confidence in ``question``, in [0, 1)."""
+    digest = hashlib.sha256(question.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def make_question(i: int) -> tuple[str, str]:
+    """Question ``i`` and its gold answer."""
+    a, b = 3 * i + 1, 7 * i + 2
+    return f"What is {a} plus {b}?", str(a + b)
+
+
+def answer(prompt: str) -> str:
+    """The stand-in's reply to a prompt holding one ``What is A plus B?`` question."""
+    m = _QUESTION.search(prompt)
+    if m is None:
+        return IDK
+    c = confidence(m.group(0))
+    t = _TARGET.search(prompt)
+    if t is not None and c <= float(t.group(1)):
+        return IDK
+    total = int(m.group(1)) + int(m.group(2))
+    return str(total if c >= KNOW else total + 1)
+
+
+def expected_verdict(question: str, target: float | None) -> str:
+    """The verdict the deterministic grader should give the stand-in's answer."""
+    c = confidence(question)
+    if target is not None and c <= target:
+        return "abstained"
+    return "correct" if c >= KNOW else "incorrect"

@@ -1,0 +1,141 @@
+"""A loopback OpenAI-compatible stand-in server (aiohttp.web), run as a subprocess.
+
+    python tests/standin/standin_server.py --port 0 [--latency-ms 50] [--fail-rate 0.2]
+
+prints ``PORT <n>`` once listening. Serves ``POST /v1/chat/completions`` and
+``/v1/completions`` with answers from :mod:`standin_model` (``--instant`` answers "42"
+without parsing, for benchmarks) and ``GET /stats`` with server-side counts: requests
+received, answers delivered per body hash, faults injected by kind.
+
+Faults (``--fail-rate p``): each request fails with probability p, in one of five ways:
+429 with ``Retry-After``, 500, a hang (time-out on the client), a dropped connection, or a
+200 with a malformed JSON body.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from standin_model import answer  # noqa: E402
+
+FAULTS = ("429", "500", "hang", "drop", "malformed")
+
+
+class State:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.received = 0
+        self.answered: Counter[str] = Counter()
+        self.attempts: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.auth: Counter[str] = Counter()
+
+
+def _reply(body: dict, text: str, chat: bool) -> bytes:
+    choice = (
+        {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        if chat
+        else {"index": 0, "text": text, "finish_reason": "stop"}
+    )
+    doc = {
+        "id": "standin",
+        "object": "chat.completion" if chat else "text_completion",
+        "model": body.get("model", "standin"),
+        "choices": [choice],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12},
+    }
+    return json.dumps(doc).encode()
+
+
+async def _fault(kind: str, request: web.Request, st: State) -> web.StreamResponse:
+    if kind == "429":
+        return web.json_response(
+            {"error": {"message": "rate limited"}}, status=429, headers={"Retry-After": "0"}
+        )
+    if kind == "500":
+        return web.json_response({"error": {"message": "boom"}}, status=500)
+    if kind == "hang":
+        await asyncio.sleep(st.args.hang_s)
+        return web.json_response({"error": {"message": "too late"}}, status=504)
+    if kind == "drop":
+        assert request.transport is not None
+        request.transport.close()
+        return web.Response(status=500)
+    return web.Response(body=b'{"choices": [{"mess', content_type="application/json")
+
+
+async def completions(request: web.Request) -> web.StreamResponse:
+    st: State = request.app["state"]
+    raw = await request.read()
+    st.received += 1
+    st.auth[request.headers.get("Authorization", "")[:7]] += 1
+    key = hashlib.sha256(raw).hexdigest()
+    st.attempts[key] += 1
+    body = json.loads(raw)
+    chat = request.path.endswith("/chat/completions")
+    if st.args.latency_ms:
+        await asyncio.sleep(st.args.latency_ms / 1000)
+    if st.args.instant:
+        st.answered[key] += 1
+        return web.Response(body=_reply(body, "42", chat), content_type="application/json")
+    prompt = body["messages"][-1]["content"] if chat else body["prompt"]
+    if "BAD REQUEST" in prompt:
+        st.answered[key] += 1
+        return web.json_response({"error": {"message": "bad question (code 17)"}}, status=400)
+    if st.args.fault or (st.args.fail_rate and st.rng.random() < st.args.fail_rate):
+        kind = st.args.fault or st.rng.choice(FAULTS)
+        st.faults[kind] += 1
+        return await _fault(kind, request, st)
+    st.answered[key] += 1
+    return web.Response(body=_reply(body, answer(prompt), chat), content_type="application/json")
+
+
+async def stats(request: web.Request) -> web.Response:
+    st: State = request.app["state"]
+    return web.json_response(
+        {
+            "received": st.received,
+            "answered": dict(st.answered),
+            "attempts": dict(st.attempts),
+            "faults": dict(st.faults),
+            "auth": dict(st.auth),
+        }
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    app = web.Application()
+    app["state"] = State(args)
+    app.router.add_post("/v1/chat/completions", completions)
+    app.router.add_post("/v1/completions", completions)
+    app.router.add_get("/stats", stats)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", args.port, backlog=1024)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(f"PORT {port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--latency-ms", type=float, default=0.0)
+    p.add_argument("--fail-rate", type=float, default=0.0)
+    p.add_argument("--hang-s", type=float, default=5.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--fault", choices=FAULTS, help="fail every request this way")
+    p.add_argument("--instant", action="store_true")
+    asyncio.run(main(p.parse_args()))
