@@ -12,8 +12,8 @@ from dontguess.backends import Request, TransientBackendError, make_backend
 from dontguess.backends.openai_compat import OpenAIBackend, parse_retry_after
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
-from fixture import standin  # noqa: E402
-from standin_model import make_question  # noqa: E402
+from fixture import standin
+from standin_model import make_question
 
 
 def _ask(backend: OpenAIBackend, *requests: Request) -> list[object]:

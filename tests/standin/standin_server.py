@@ -26,7 +26,7 @@ from pathlib import Path
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin_model import answer  # noqa: E402
+from standin_model import answer
 
 FAULTS = ("429", "500", "hang", "drop", "malformed")
 

@@ -1,0 +1,194 @@
+"""``dontguess run``: evaluate models end to end (ask, grade, score, store)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+_EPILOG = """\
+models (--model, repeatable):
+  openai:MODEL@URL[,URL...]   any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama,
+                              OpenAI, OpenRouter); several URLs are replicas of one model.
+                              Without @URL: $OPENAI_BASE_URL (default api.openai.com/v1).
+                              Key: --api-key or $OPENAI_API_KEY (never written anywhere).
+  scripted:calibrated[,seed=S] a simulated model that abstains below the target (offline)
+  scripted:guesser[,seed=S]   the same model, but it always guesses
+  scripted:table=PATH         answers from a JSONL/CSV file with question,answer columns
+  hf:PATH                     a local Hugging Face model (pip install 'dontguess[hf]')
+
+conditions:
+  closed rubric   the question alone
+  open rubric     the question with a stated confidence target t, one condition per t:
+    --style penalty: "a correct answer earns 1 point, a wrong answer costs t/(1-t) points,
+                      and "I don't know" scores 0 ... answer only if more than 100t% sure"
+    --style reward:  "a correct answer earns 1 point, a wrong answer 0, and "I don't know"
+                      earns t points ... answer only if more than 100t% sure"
+    t = 0:           "Always give your best guess" (both styles)
+  --template FILE replaces the open-rubric text; {question}, {target}, {percent} and
+  {penalty} are filled in. The stated t, style and template hash go into every record.
+
+run directory (--out): spec.json, journal.sqlite, graded.parquet, graded.jsonl,
+summary.json, DONE (last). Rerunning the same command resumes: requests already answered
+are not sent again; requests that ended in error are retried. Exit status: 0 all requests
+answered, 1 some ended in error (the summary says how many and why), 2 bad input.
+
+examples:
+  dontguess run --model scripted:calibrated --dataset simpleqa --limit 200 --out runs/sim
+  dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \\
+      --dataset nq_open --targets 0,0.5,0.75,0.9 --rubric open,closed --out runs/qwen
+  OPENAI_API_KEY=... dontguess run --model openai:gpt-4o-mini --dataset questions.jsonl \\
+      --style reward --samples 3 --temperature 0.7 --out runs/mini
+  dontguess score runs/qwen       # rescore a run directory
+"""
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        msg = f"expected comma-separated numbers, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from exc
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``run`` sub-command."""
+    p = subparsers.add_parser(
+        "run",
+        help="evaluate models end to end: ask, grade, score, store a run directory",
+        description="Ask a question set under closed and open rubrics, grade, score, store.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a = p.add_argument
+    a("--model", action="append", required=True, metavar="SPEC", help="model spec (repeatable)")
+    a("--dataset", required=True, metavar="NAME|PATH", help="built-in name, hf:NAME or a file")
+    a("--out", required=True, metavar="DIR", help="run directory (created; reruns resume)")
+    a("--targets", type=_floats, default=[0.0, 0.5, 0.75, 0.9], help="default 0,0.5,0.75,0.9")
+    a("--rubric", type=_words, default=["closed", "open"], help="open,closed (default both)")
+    a("--style", choices=("penalty", "reward"), default="penalty", help="default penalty")
+    a("--template", metavar="FILE", help="your own open-rubric template (see below)")
+    a("--samples", type=int, default=1, metavar="K", help="samples per question (default 1)")
+    a("--limit", type=int, metavar="N", help="use the first N items only")
+    a("--concurrency", type=int, default=32, metavar="C", help="in flight per URL (default 32)")
+    a("--api", choices=("chat", "completions"), default="chat", help="endpoint (default chat)")
+    a("--api-key", help="API key (prefer $OPENAI_API_KEY; never stored)")
+    a("--temperature", type=float, default=0.0, help="default 0")
+    a("--max-tokens", type=int, default=256, help="default 256")
+    a("--seed", type=int, help="sampling seed sent to the server (sample i gets seed+i)")
+    a("--logprobs", action="store_true", help="ask for per-token log-probabilities")
+    a("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
+    a("--max-retries", type=int, default=6, help="retries of 429/5xx/time-outs (default 6)")
+    a("--retry-delay", type=float, default=0.5, help="first backoff in seconds (default 0.5)")
+    a("--format", choices=("table", "json", "csv"), default="table", help="summary format")
+    a("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from dontguess.cli._output import emit_summary
+    from dontguess.errors import InputError
+    from dontguess.grading import DeterministicGrader
+    from dontguess.items import load_items
+    from dontguess.runner import RetryPolicy, RunOptions, run
+    from dontguess.store import RunDir
+
+    for name in ("samples", "concurrency", "max_tokens"):
+        if getattr(args, name) < 1:
+            raise InputError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+    if args.max_retries < 0 or args.timeout <= 0:
+        raise InputError("--max-retries must be >= 0 and --timeout > 0")
+    items = load_items(args.dataset, limit=args.limit)
+    if not items:
+        raise InputError(f"dataset {args.dataset!r} has no items")
+    template = _template(args)
+    backends = _backends(args, items)
+    spec = _spec(args, items, backends, template)
+    options = RunOptions(
+        policy=RetryPolicy(max_retries=args.max_retries, base_delay=args.retry_delay),
+        template=template,
+        progress=args.progress,
+    )
+    result = run(spec, items, backends, DeterministicGrader(), RunDir(args.out), options)
+    emit_summary(result.summary["rows"], result.summary["audit"], args.format)
+    req = result.summary["requests"]
+    print(
+        f"{len(result.records)} records, {req['total']} requests "
+        f"({req['sent']} sent, {req['resumed']} from the journal) in "
+        f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
+        file=sys.stderr,
+    )
+    if result.n_errors:
+        _exit_message(result.n_errors, req["total"], req["error_reasons"])
+        return 1
+    return 0
+
+
+def _template(args: argparse.Namespace) -> str | None:
+    from dontguess.prompts import load_template
+
+    return None if args.template is None else load_template(args.template)
+
+
+def _backends(args: argparse.Namespace, items: list[Any]) -> list[Any]:
+    from dontguess.backends import make_backend
+    from dontguess.errors import InputError
+
+    key = {i.question.strip(): i.answers[0] for i in items if i.answers}
+    backends = [
+        make_backend(
+            spec,
+            api_key=args.api_key,
+            api=args.api,
+            concurrency=args.concurrency,
+            timeout=args.timeout,
+            answer_key=key,
+        )
+        for spec in args.model
+    ]
+    names = [b.name for b in backends]
+    if len(set(names)) != len(names):
+        raise InputError(f"--model names one model twice: {names}")
+    return backends
+
+
+def _spec(
+    args: argparse.Namespace, items: list[Any], backends: list[Any], template: str | None
+) -> Any:
+    from dontguess.items import dataset_hash
+    from dontguess.prompts import build_conditions
+    from dontguess.records import RunSpec
+
+    conditions = build_conditions(args.targets, args.rubric, args.style, custom=template)
+    if not conditions:
+        from dontguess.errors import InputError
+
+        raise InputError(f"--rubric {args.rubric} --targets {args.targets} gives no condition")
+    generation = {
+        "api": args.api,
+        "temperature": args.temperature,
+        "max_tokens": args.max_tokens,
+        "seed": args.seed,
+        "logprobs": args.logprobs,
+    }
+    return RunSpec(
+        models=tuple(b.name for b in backends),
+        dataset=str(args.dataset),
+        dataset_hash=dataset_hash(items),
+        conditions=tuple(conditions),
+        samples=args.samples,
+        limit=args.limit,
+        generation=generation,
+    )
+
+
+def _exit_message(n_errors: int, total: int, reasons: dict[str, int]) -> None:
+    print(f"dontguess run: {n_errors} of {total} requests ended in error:", file=sys.stderr)
+    for reason, count in list(reasons.items())[:10]:
+        print(f"  {count:6d}  {reason[:200]}", file=sys.stderr)

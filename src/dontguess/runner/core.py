@@ -1,0 +1,265 @@
+"""One evaluation run: plan requests, send what the journal lacks, grade, score, store.
+
+The runner is the only place where a backend, a grader and the scorer meet (STYLE rule 2).
+Each (model, item, condition, sample) becomes one request whose journal key is a hash of
+the model identity, messages, generation parameters and sample index; items whose requests
+are identical share one request. A rerun into the same run directory sends only the
+requests the journal lacks (or that ended in error), so nothing finished is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dontguess.backends.base import Backend, Request
+from dontguess.prompts import render, template_for
+from dontguess.records import Condition, Graded, GradedTable, Item, Reply, RunSpec, Verdict
+from dontguess.runner._progress import Progress
+from dontguess.runner.execute import Pending, RetryPolicy, execute
+from dontguess.runner.journal import Journal, request_key
+from dontguess.store import RunDir
+
+__all__ = ["GradeLike", "GraderLike", "Job", "RunOptions", "RunResult", "plan", "run", "run_async"]
+
+DEFAULT_SCORE_TARGETS = (0.0, 0.5, 0.75, 0.9)
+
+
+class GradeLike(Protocol):
+    """What a grader returns (:class:`dontguess.grading.Grade`)."""
+
+    @property
+    def verdict(self) -> Verdict | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+
+class GraderLike(Protocol):
+    """The :class:`dontguess.grading.Grader` protocol as the runner uses it."""
+
+    async def grade(self, item: Item, reply: Reply) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to run (as opposed to what to ask, which is the :class:`RunSpec`).
+
+    Attributes:
+        policy: retry policy for transient failures.
+        template: user template text for the open rubric, or ``None`` for the built-ins.
+        progress: draw a progress bar (``None``: when stderr is a terminal).
+        score_targets: targets at which the summary scores; ``None``: the open-rubric
+            targets plus 0, or (0, 0.5, 0.75, 0.9) for a closed-only run.
+    """
+
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    template: str | None = None
+    progress: bool | None = None
+    score_targets: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One (model, item, condition, sample) and the key of the request that answers it."""
+
+    model: str
+    item: Item
+    condition: Condition
+    sample: int
+    key: str
+
+
+@dataclass
+class RunResult:
+    """What a finished run produced (also written to the run directory)."""
+
+    records: list[Graded]
+    summary: dict[str, Any]
+
+    @property
+    def n_errors(self) -> int:
+        """Requests that ended in error."""
+        return int(self.summary["requests"]["errors"])
+
+
+def plan(
+    backend: Backend,
+    items: Sequence[Item],
+    spec: RunSpec,
+    template: str | None = None,
+) -> tuple[list[Job], dict[str, Request]]:
+    """Every job of ``backend`` and the distinct requests they need, by key."""
+    gen = dict(spec.generation)
+    params = {"api": gen.get("api", "chat")}
+    seed = gen.get("seed")
+    jobs: list[Job] = []
+    requests: dict[str, Request] = {}
+    for condition in spec.conditions:
+        text = template_for(condition, template)
+        for item in items:
+            content = render(text, item.question, condition.target)
+            for sample in range(spec.samples):
+                request = Request(
+                    messages=(("user", content),),
+                    temperature=float(gen.get("temperature", 0.0)),
+                    max_tokens=int(gen.get("max_tokens", 256)),
+                    seed=None if seed is None else int(seed) + sample,
+                    logprobs=bool(gen.get("logprobs", False)),
+                    sample=sample,
+                    question=item.question,
+                    target=condition.target,
+                )
+                key = request_key(backend.name, request, params)
+                requests.setdefault(key, request)
+                jobs.append(Job(backend.name, item, condition, sample, key))
+    return jobs, requests
+
+
+async def _grade(
+    jobs: Sequence[Job], replies: Mapping[str, Reply], grader: GraderLike
+) -> list[Graded]:
+    async def one(job: Job) -> Graded:
+        reply = replies[job.key]
+        groups = {**job.item.groups, "template_hash": job.condition.template_hash or ""}
+        base: dict[str, Any] = {
+            "item_id": job.item.id,
+            "model": job.model,
+            "condition": job.condition,
+            "sample": job.sample,
+            "answer": reply.text,
+            "groups": groups,
+        }
+        if reply.error is not None:
+            return Graded(verdict=None, ungraded_reason=f"backend error: {reply.error}", **base)
+        grade = await grader.grade(job.item, reply)
+        reason = None if grade.verdict is not None else (grade.reason or "ungraded")
+        return Graded(verdict=grade.verdict, ungraded_reason=reason, **base)
+
+    return list(await asyncio.gather(*(one(j) for j in jobs)))
+
+
+def _score_targets(spec: RunSpec, options: RunOptions) -> tuple[float, ...]:
+    if options.score_targets is not None:
+        return options.score_targets
+    open_t = {c.target for c in spec.conditions if c.target is not None}
+    return tuple(sorted(open_t | {0.0})) if open_t else DEFAULT_SCORE_TARGETS
+
+
+def _score(table: GradedTable, targets: Sequence[float]) -> tuple[list[Any], list[Any]]:
+    from dontguess.metrics import calibration_audit
+    from dontguess.scoring import summarize
+
+    return summarize(table, targets=targets), calibration_audit(table)
+
+
+async def _send(
+    backends: Sequence[Backend],
+    todo: Mapping[str, list[Pending]],
+    journal: Journal,
+    options: RunOptions,
+) -> dict[str, Reply]:
+    total = sum(len(v) for v in todo.values())
+    replies: dict[str, Reply] = {}
+    with Progress(total, enabled=options.progress) as progress:
+        parts = await asyncio.gather(
+            *(
+                execute(b, todo[b.name], journal, policy=options.policy, on_done=progress.update)
+                for b in backends
+                if todo[b.name]
+            )
+        )
+    for part in parts:
+        replies.update(part)
+    return replies
+
+
+async def run_async(
+    spec: RunSpec,
+    items: Sequence[Item],
+    backends: Sequence[Backend],
+    grader: GraderLike,
+    out: RunDir,
+    options: RunOptions | None = None,
+) -> RunResult:
+    """Run ``spec`` over ``items`` with ``backends`` into ``out`` (resuming from its journal).
+
+    Files are written in this order: spec.json, the journal (as requests complete),
+    graded.jsonl, graded.parquet, summary.json, DONE. Backends are closed at the end.
+    """
+    options = options or RunOptions()
+    t_start = time.perf_counter()
+    out.begin(spec)
+    journal = Journal(out.journal_path)
+    try:
+        stored = journal.load()
+        jobs: list[Job] = []
+        todo: dict[str, list[Pending]] = {}
+        replies: dict[str, Reply] = {}
+        attempts_before = 0
+        for backend in backends:
+            b_jobs, requests = plan(backend, items, spec, options.template)
+            jobs.extend(b_jobs)
+            todo[backend.name] = []
+            for key, request in requests.items():
+                old = stored.get(key)
+                if old is not None and old[0].error is None:
+                    replies[key] = old[0]
+                    attempts_before += 1
+                else:
+                    todo[backend.name].append(Pending(key, request))
+        t_req = time.perf_counter()
+        replies.update(await _send(backends, todo, journal, options))
+        t_req_end = time.perf_counter()
+    finally:
+        journal.close()
+        for backend in backends:
+            await backend.aclose()
+    records = await _grade(jobs, replies, grader)
+    t_graded = time.perf_counter()
+    table = GradedTable.from_records(records)
+    rows, audit = _score(table, _score_targets(spec, options))
+    errors = Counter(r.error for r in replies.values() if r.error is not None)
+    summary: dict[str, Any] = {
+        "rows": rows,
+        "audit": audit,
+        "requests": {
+            "total": len(replies),
+            "sent": sum(len(v) for v in todo.values()),
+            "resumed": attempts_before,
+            "errors": sum(errors.values()),
+            "error_reasons": dict(errors.most_common()),
+        },
+        "records": len(records),
+        "ungraded": int((table.verdict < 0).sum()),
+        "tokens": {
+            "prompt": sum(r.prompt_tokens or 0 for r in replies.values()),
+            "completion": sum(r.completion_tokens or 0 for r in replies.values()),
+        },
+        "timing": {
+            "plan_s": t_req - t_start,
+            "request_s": t_req_end - t_req,
+            "grade_s": t_graded - t_req_end,
+        },
+    }
+    out.write_graded(records)
+    summary["timing"]["total_s"] = time.perf_counter() - t_start
+    out.write_summary(summary)
+    out.mark_done()
+    return RunResult(records, summary)
+
+
+def run(
+    spec: RunSpec,
+    items: Sequence[Item],
+    backends: Sequence[Backend],
+    grader: GraderLike,
+    out: RunDir,
+    options: RunOptions | None = None,
+) -> RunResult:
+    """Synchronous wrapper of :func:`run_async`."""
+    return asyncio.run(run_async(spec, items, backends, grader, out, options))

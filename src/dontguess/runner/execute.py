@@ -1,0 +1,109 @@
+"""The request phase: a worker pool per backend, bounded retries, journal writes.
+
+Retry policy (:class:`RetryPolicy`): a :class:`~dontguess.backends.base.TransientBackendError`
+(429, 5xx, time-out, dropped connection, malformed body) is retried up to ``max_retries``
+times. The wait is the server's ``Retry-After`` when given (capped at ``max_delay``), else
+``base_delay · 2**attempt`` capped at ``max_delay``, times a uniform jitter in [0.5, 1.5).
+Any other failure the backend reports (a 4xx) ends that request at once with the server's
+message in ``Reply.error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from dontguess.backends.base import Backend, Request, TransientBackendError
+from dontguess.records import Reply
+from dontguess.runner.journal import Journal
+
+__all__ = ["Pending", "RetryPolicy", "complete_with_retries", "execute"]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounded exponential backoff with jitter (see the module doc)."""
+
+    max_retries: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
+        if self.base_delay < 0 or self.max_delay < 0:
+            raise ValueError("retry delays must be >= 0")
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds to wait before retry number ``attempt + 1`` (``attempt`` from 0)."""
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        return min(self.base_delay * 2.0**attempt, self.max_delay) * rng.uniform(0.5, 1.5)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One request to send: its journal key and the request itself."""
+
+    key: str
+    request: Request
+
+
+async def complete_with_retries(
+    backend: Backend, request: Request, policy: RetryPolicy, rng: random.Random
+) -> tuple[Reply, int]:
+    """Send ``request`` until it succeeds, fails permanently, or retries run out.
+
+    Returns:
+        The reply (text, or an error message) and the number of attempts made.
+    """
+    attempt = 0
+    while True:
+        try:
+            return await backend.complete(request), attempt + 1
+        except TransientBackendError as exc:
+            if attempt >= policy.max_retries:
+                return Reply(text=None, error=f"gave up after {attempt + 1} attempts: {exc}"), (
+                    attempt + 1
+                )
+            await asyncio.sleep(policy.delay(attempt, exc.retry_after, rng))
+            attempt += 1
+
+
+async def execute(
+    backend: Backend,
+    todo: Sequence[Pending],
+    journal: Journal,
+    *,
+    policy: RetryPolicy,
+    on_done: Callable[[Reply], None] | None = None,
+    seed: int = 0,
+) -> dict[str, Reply]:
+    """Send every pending request with ``backend.max_concurrency`` workers.
+
+    Each completed request (success or final error) is added to ``journal`` as soon as it
+    completes. Returns replies by key.
+    """
+    results: dict[str, Reply] = {}
+    queue: Iterator[Pending] = iter(todo)
+    rng = random.Random(seed)
+
+    async def worker() -> None:
+        for job in queue:
+            reply, attempts = await complete_with_retries(backend, job.request, policy, rng)
+            results[job.key] = reply
+            journal.add(job.key, backend.name, reply, attempts)
+            if on_done is not None:
+                on_done(reply)
+
+    n_workers = max(1, min(backend.max_concurrency, len(todo)))
+    tasks = [asyncio.ensure_future(worker()) for _ in range(n_workers)]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for t in tasks:
+            t.cancel()
+        journal.flush()
+    return results

@@ -1,0 +1,56 @@
+"""Tiny stand-ins for collaborators the runner tests do not exercise."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from dontguess.backends import Request, TransientBackendError
+from dontguess.records import Item, Reply, Verdict
+
+
+@dataclass(frozen=True)
+class FakeGrade:
+    verdict: Verdict | None
+    reason: str | None = None
+
+
+class ExactGrader:
+    """Correct iff the text equals the gold answer; "I don't know." is an abstention."""
+
+    async def grade(self, item: Item, reply: Reply) -> FakeGrade:
+        if reply.text == "I don't know.":
+            return FakeGrade(Verdict.ABSTAINED)
+        return FakeGrade(Verdict.CORRECT if reply.text == item.answers[0] else Verdict.INCORRECT)
+
+
+class FlakyBackend:
+    """Fails each request ``fails`` times (transient) before answering; counts calls."""
+
+    def __init__(self, fails: int = 0, retry_after: float | None = None, concurrency: int = 4):
+        self.name = "fake:flaky"
+        self.max_concurrency = concurrency
+        self.fails = fails
+        self.retry_after = retry_after
+        self.calls: dict[str, int] = {}
+        self.in_flight = 0
+        self.peak = 0
+
+    async def complete(self, request: Request) -> Reply:
+        key = request.messages[-1][1] if request.messages else str(request.prompt)
+        key = f"{key}#{request.sample}"
+        self.calls[key] = self.calls.get(key, 0) + 1
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0.001)
+        finally:
+            self.in_flight -= 1
+        if "PERMANENT" in key:
+            return Reply(text=None, error="HTTP 400: no")
+        if self.calls[key] <= self.fails:
+            raise TransientBackendError("HTTP 500: boom", retry_after=self.retry_after)
+        return Reply(text=f"ans:{key}", prompt_tokens=3, completion_tokens=1)
+
+    async def aclose(self) -> None:
+        pass

@@ -1,0 +1,98 @@
+"""run(): plan, resume from the journal, grade, store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dontguess.backends.scripted import ScriptedBackend
+from dontguess.errors import StoreError
+from dontguess.prompts import build_conditions
+from dontguess.records import Item, RunSpec
+from dontguess.runner import RunOptions, run
+from dontguess.runner import core as core_mod
+from dontguess.store import RunDir
+
+from .fakes import ExactGrader, FlakyBackend
+
+ITEMS = [Item(id=f"i{n}", question=f"question {n}", answers=(f"gold {n}",)) for n in range(30)]
+
+
+@pytest.fixture(autouse=True)
+def _no_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoring is SCORING's; here only the runner is under test."""
+    monkeypatch.setattr(core_mod, "_score", lambda table, targets: ([{"n": len(table)}], []))
+
+
+def _spec(
+    models: tuple[str, ...], samples: int = 1, targets: tuple[float, ...] = (0.5,)
+) -> RunSpec:
+    return RunSpec(
+        models=models,
+        dataset="unit",
+        dataset_hash="h",
+        conditions=tuple(build_conditions(targets, ["closed", "open"], "penalty")),
+        samples=samples,
+    )
+
+
+def test_scripted_run_writes_the_run_directory(tmp_path: Path) -> None:
+    key = {i.question: i.answers[0] for i in ITEMS}
+    backend = ScriptedBackend("calibrated", answer_key=key)
+    result = run(_spec((backend.name,)), ITEMS, [backend], ExactGrader(), RunDir(tmp_path))
+    assert len(result.records) == 60 and result.n_errors == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "DONE", "graded.jsonl", "graded.parquet", "journal.sqlite", "spec.json", "summary.json",
+    ]  # fmt: skip
+    rows = [json.loads(line) for line in (tmp_path / "graded.jsonl").read_text().splitlines()]
+    for row, rec in zip(rows, result.records, strict=True):
+        c = backend.confidence(ITEMS[int(row["item_id"][1:])].question)
+        if row["stated_target"] == 0.5:
+            assert (row["verdict"] == "abstained") == (c <= 0.5)
+        assert row["template_hash"] == rec.condition.template_hash
+    assert {r["stated_target"] for r in rows} == {None, 0.5}
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["requests"] == {
+        "total": 60, "sent": 60, "resumed": 0, "errors": 0, "error_reasons": {},
+    }  # fmt: skip
+
+
+def test_rerun_sends_nothing_and_samples_do_not_collide(tmp_path: Path) -> None:
+    b = FlakyBackend()
+    spec = _spec((b.name,), samples=3)
+    first = run(spec, ITEMS[:5], [b], ExactGrader(), RunDir(tmp_path))
+    assert len(b.calls) == 5 * 2 * 3 and set(b.calls.values()) == {1}
+    b2 = FlakyBackend()
+    second = run(spec, ITEMS[:5], [b2], ExactGrader(), RunDir(tmp_path))
+    assert b2.calls == {}
+    assert second.records == first.records
+    assert second.summary["requests"]["resumed"] == 30
+
+
+def test_errors_are_retried_by_a_rerun(tmp_path: Path) -> None:
+    opts = RunOptions(policy=core_mod.RetryPolicy(max_retries=0, base_delay=0))
+    spec = _spec(("fake:flaky",))
+    bad = run(spec, ITEMS[:4], [FlakyBackend(fails=1)], ExactGrader(), RunDir(tmp_path), opts)
+    assert bad.n_errors == 8
+    assert all(r.verdict is None and "boom" in (r.ungraded_reason or "") for r in bad.records)
+    b = FlakyBackend()
+    good = run(spec, ITEMS[:4], [b], ExactGrader(), RunDir(tmp_path), opts)
+    assert good.n_errors == 0 and len(b.calls) == 8
+
+
+def test_identical_requests_are_sent_once(tmp_path: Path) -> None:
+    twins = [Item("a", "same?", ("x",)), Item("b", "same?", ("y",))]
+    b = FlakyBackend()
+    result = run(_spec((b.name,)), twins, [b], ExactGrader(), RunDir(tmp_path))
+    assert len(b.calls) == 2 and len(result.records) == 4
+
+
+def test_a_different_run_is_refused(tmp_path: Path) -> None:
+    b: Any = FlakyBackend()
+    run(_spec((b.name,)), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
+    with pytest.raises(StoreError, match="differs in conditions"):
+        run(_spec((b.name,), targets=(0.9,)), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
