@@ -1,0 +1,104 @@
+"""The deterministic grader: string, number, date and choice rules, no model involved."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dontguess.grading._abstain import detect_abstention
+from dontguess.grading._base import Grade
+from dontguess.grading._choice import gold_letter, pick_choice
+from dontguess.grading._match import match_answers
+from dontguess.grading._normalize import normalize_answer
+from dontguess.records import Item, Reply, Verdict
+
+__all__ = ["DeterministicGrader"]
+
+NoMatch = Literal["incorrect", "ungraded"]
+
+
+def _ungraded(reason: str) -> Grade:
+    return Grade(None, reason)
+
+
+class DeterministicGrader:
+    """Grade replies by rules: exact / contained / numeric / date match, choices, IDK.
+
+    Order of the rules for one reply:
+
+    1. ``reply.error`` set → ungraded, reason ``"backend error: ..."``.
+    2. The normalised reply equals a gold answer → correct (before the IDK check, so a
+       gold ``"Unknown"`` can be right); equals a listed incorrect answer → incorrect.
+    3. :func:`~dontguess.grading.detect_abstention` → abstained.
+    4. ``kind == "unknowable"`` or no gold answers → incorrect (any specific answer is
+       wrong). Choice items → the picked option's letter against the gold letter.
+    5. Free text → :func:`match_answers` on the gold answers; if the item lists incorrect
+       answers (TruthfulQA), on those too: correct or incorrect when exactly one side
+       matches, ungraded when both or neither do.
+    6. Nothing matches → ``no_match`` (``"incorrect"``, the usual exact-match rule, or
+       ``"ungraded"`` to leave undecidable paraphrases to a judge). A match that is only
+       ambiguous (short gold in a long reply, alternatives, mixed numbers) → ungraded.
+
+    Args:
+        no_match: verdict for a free-text reply that matches no gold answer.
+
+    Example:
+        >>> import asyncio
+        >>> from dontguess.records import Item, Reply
+        >>> item = Item(id="q1", question="Capital of France?", answers=("Paris",))
+        >>> asyncio.run(DeterministicGrader().grade(item, Reply(text="It's Paris."))).verdict
+        <Verdict.CORRECT: 'correct'>
+    """
+
+    def __init__(self, *, no_match: NoMatch = "incorrect") -> None:
+        if no_match not in ("incorrect", "ungraded"):
+            raise ValueError(f"no_match must be 'incorrect' or 'ungraded', got {no_match!r}")
+        self.no_match: NoMatch = no_match
+
+    async def grade(self, item: Item, reply: Reply) -> Grade:
+        """Grade ``reply`` as an answer to ``item`` (see the class docstring for the rules)."""
+        if reply.error is not None:
+            return _ungraded(f"backend error: {reply.error}")
+        return self.grade_text(item, reply.text or "")
+
+    def grade_text(self, item: Item, text: str) -> Grade:
+        """Synchronous core of :meth:`grade`, for a reply text that arrived without error."""
+        norm = normalize_answer(text)
+        if norm and any(normalize_answer(g) == norm for g in item.answers):
+            return Grade(Verdict.CORRECT, method="exact")
+        if norm and any(normalize_answer(g) == norm for g in item.incorrect_answers):
+            return Grade(Verdict.INCORRECT, method="incorrect-answer")
+        if detect_abstention(text):
+            return Grade(Verdict.ABSTAINED, method="abstention")
+        if item.kind == "unknowable" or not item.answers:
+            return Grade(Verdict.INCORRECT, method="unknowable")
+        if item.choices:
+            return self._choice(item, text)
+        return self._free_text(item, text)
+
+    def _choice(self, item: Item, text: str) -> Grade:
+        gold = gold_letter(item.answers, item.choices)
+        if gold is None:
+            return _ungraded(f"item {item.id!r}: gold {item.answers[0]!r} is not an option")
+        letter, why = pick_choice(text, item.choices)
+        if letter is None:
+            return _ungraded(why or "reply names no option")
+        return Grade(Verdict.CORRECT if letter == gold else Verdict.INCORRECT, method="choice")
+
+    def _free_text(self, item: Item, text: str) -> Grade:
+        good = match_answers(item.answers, text)
+        if item.incorrect_answers:
+            bad = match_answers(item.incorrect_answers, text)
+            if good.status == "match" and bad.status == "match":
+                return _ungraded("reply matches both a correct and an incorrect answer")
+            if bad.status == "match" and good.status != "ambiguous":
+                return Grade(Verdict.INCORRECT, method="incorrect-answer")
+            if good.status == "match" and bad.status != "ambiguous":
+                return Grade(Verdict.CORRECT, method=good.detail)
+            return _ungraded("reply matches no listed correct or incorrect answer")
+        if good.status == "match":
+            return Grade(Verdict.CORRECT, method=good.detail)
+        if good.status == "ambiguous":
+            return _ungraded(good.detail)
+        if self.no_match == "ungraded":
+            return _ungraded("reply matches no gold answer")
+        return Grade(Verdict.INCORRECT, method="no-match")

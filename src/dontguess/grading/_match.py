@@ -1,0 +1,128 @@
+"""Free-text matching of one reply against a list of gold answers.
+
+Each matcher returns ``"match"``, ``"mismatch"`` or ``("ambiguous", reason)``; the caller
+takes any match as correct, otherwise any ambiguity as ungraded, otherwise no match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dontguess.grading._dates import DateParts, find_dates
+from dontguess.grading._normalize import normalize_answer
+from dontguess.grading._numbers import find_numbers, gold_number, number_matches
+
+__all__ = ["MatchResult", "match_answers"]
+
+#: A gold shorter than this many characters (normalised) counts by containment only in
+#: a short reply (see :func:`_contains`).
+SHORT_GOLD_CHARS = 4
+_NEGATIONS = {"not", "no", "never", "t", "neither", "nor", "isnt", "wasnt"}
+_ALTERNATIVES = {"or", "either"}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Best outcome over all golds: ``match`` (how), ``ambiguous`` (why) or ``none``."""
+
+    status: str
+    detail: str
+
+
+def _find(haystack: list[str], needle: list[str]) -> int:
+    n = len(needle)
+    for start in range(len(haystack) - n + 1):
+        if haystack[start : start + n] == needle:
+            return start
+    return -1
+
+
+def _contains(gold: str, reply: list[str]) -> MatchResult | None:
+    """Containment of the gold's tokens, on token boundaries, in the reply's tokens.
+
+    Counts when the gold is distinctive (≥ 4 characters normalised) or the reply is short
+    (at most 2·k + 2 tokens for a k-token gold); not when a negation sits within three
+    tokens before it, nor when the reply offers alternatives ("or") absent from the gold.
+    """
+    needle = gold.split(" ")
+    start = _find(reply, needle)
+    if start < 0:
+        return None
+    if len(gold) < SHORT_GOLD_CHARS and len(reply) > 2 * len(needle) + 2:
+        return MatchResult("ambiguous", f"short gold {gold!r} occurs inside a long reply")
+    if _NEGATIONS & set(reply[max(0, start - 3) : start]):
+        return MatchResult("ambiguous", f"gold {gold!r} occurs after a negation")
+    if (_ALTERNATIVES & set(reply)) - set(needle):
+        return MatchResult("ambiguous", f"reply offers alternatives besides {gold!r}")
+    return MatchResult("match", "contains")
+
+
+def _gold_date(gold: str) -> DateParts | None:
+    dates = find_dates(gold)
+    return dates[0] if len(dates) == 1 else None
+
+
+def _dates(gold: DateParts, reply: str) -> MatchResult | None:
+    found = find_dates(reply)
+    if not found:
+        return None
+    if any(d.covers(gold) for d in found):
+        wrong = [d for d in found if not d.covers(gold) and not gold.covers(d)]
+        if wrong:
+            return MatchResult("ambiguous", "reply gives several different dates")
+        return MatchResult("match", "date")
+    return MatchResult("mismatch", "date")
+
+
+def _is_mostly_number(gold: str) -> bool:
+    words = [t for t in gold.split(" ") if t and not find_numbers(t)]
+    return len(words) <= 2
+
+
+def _numbers(gold: str, reply: str) -> MatchResult | None:
+    value = gold_number(gold)
+    if value is None or not _is_mostly_number(normalize_answer(gold)):
+        return None
+    found = find_numbers(reply)
+    if not found:
+        return None
+    hits = [number_matches(value, n) for n in found]
+    if all(hits):
+        return MatchResult("match", "number")
+    if any(hits):
+        return MatchResult("ambiguous", "reply gives several different numbers")
+    return MatchResult("mismatch", "number")
+
+
+def _one_gold(gold: str, reply: str, reply_tokens: list[str]) -> list[MatchResult]:
+    norm = normalize_answer(gold)
+    if not norm:
+        return []
+    if norm == " ".join(reply_tokens):
+        return [MatchResult("match", "exact")]
+    results = [_contains(norm, reply_tokens)]
+    date = _gold_date(gold)
+    if date is not None:
+        results.append(_dates(date, reply))
+    else:
+        results.append(_numbers(gold, reply))
+    return [r for r in results if r is not None]
+
+
+def match_answers(golds: tuple[str, ...], reply: str) -> MatchResult:
+    """Match ``reply`` against every gold alias: exact, containment, date, number.
+
+    >>> match_answers(("Paris",), "I think it is Paris.").status
+    'match'
+    >>> match_answers(("3.14",), "about 3.141").detail
+    'number'
+    """
+    reply_tokens = normalize_answer(reply).split(" ")
+    results = [r for gold in golds for r in _one_gold(gold, reply, reply_tokens)]
+    for method in ("exact", "contains", "date", "number"):
+        if any(r.status == "match" and r.detail == method for r in results):
+            return MatchResult("match", method)
+    ambiguous = [r.detail for r in results if r.status == "ambiguous"]
+    if ambiguous:
+        return MatchResult("ambiguous", ambiguous[0])
+    return MatchResult("none", "no gold answer matches")

@@ -1,0 +1,137 @@
+"""Question sets: load, validate and fingerprint :class:`~dontguess.records.Item` lists.
+
+``load_items(source)`` accepts
+
+* a built-in name: ``simpleqa``, ``simpleqa_verified``, ``nq_open``, ``triviaqa``,
+  ``popqa``, ``entityquestions``, ``witqa``, ``truthfulqa`` (2021 file),
+  ``truthfulqa_2025``, ``truthfulqa_binary`` (best vs best-incorrect answer as A/B),
+  ``selfaware`` — read from the shared data folder (``$DONTGUESS_DATA_DIR``, else a
+  ``shared/data`` folder beside or above the working directory);
+* a probe: ``probe:letters``, ``probe:birthdays``, ``probe:titles`` (generated, seeded);
+* ``hf:NAME[:SPLIT]`` or ``hf:PATH`` (a ``save_to_disk`` folder; needs ``datasets``);
+* a ``.jsonl`` / ``.json`` / ``.csv`` / ``.parquet`` file.
+
+See ``docs/datasets.md`` for ids, groups and kinds of every set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from dontguess.errors import InputError
+from dontguess.items._builtin import BUILTIN_FILES, find_data_dir, load_builtin, popularity_bucket
+from dontguess.items._generic import Columns, rows_to_items
+from dontguess.items._hf import hf_rows
+from dontguess.items._probes import PROBES, load_probe
+from dontguess.items._rows import read_rows
+from dontguess.records import Item
+
+__all__ = [
+    "BUILTIN_SETS",
+    "dataset_hash",
+    "find_data_dir",
+    "load_items",
+    "popularity_bucket",
+]
+
+#: Every name ``load_items`` resolves without a path.
+BUILTIN_SETS: tuple[str, ...] = tuple(sorted(BUILTIN_FILES)) + tuple(f"probe:{p}" for p in PROBES)
+
+
+def load_items(
+    source: str,
+    *,
+    limit: int | None = None,
+    id_col: str = "id",
+    question_col: str = "question",
+    answer_col: str = "answer",
+    answers_col: str = "answers",
+    group_cols: Sequence[str] = (),
+    seed: int = 0,
+) -> list[Item]:
+    """Load a question set as a list of items, in source order.
+
+    Args:
+        source: a built-in name, ``probe:NAME``, ``hf:NAME[:SPLIT]``/``hf:PATH`` or a file.
+        limit: keep the first ``limit`` items in source order (file order for files and
+            built-ins, generation order for probes). The whole source is still validated.
+        id_col / question_col / answer_col / answers_col: column names for files and
+            ``hf:`` sets. ``answers`` holds aliases (a list; JSON-encoded in CSV). Without
+            an ``id`` column, the id is the 0-based row number.
+        group_cols: columns copied into ``Item.groups`` (files and ``hf:`` sets).
+        seed: seed for generated probes and the option order of ``truthfulqa_binary``.
+
+    Returns:
+        The items; ids are unique.
+
+    Raises:
+        InputError: unknown source, bad row (file and 1-based line named; CSV header is
+            line 1), duplicate or empty id, missing data folder.
+        SchemaError: a named column is missing.
+        MissingDependencyError: ``hf:`` without the ``datasets`` package.
+
+    >>> item = load_items("probe:letters", limit=1)[0]
+    >>> item.question.split("?")[0], item.answers, item.kind
+    ('How many Qs are in STRAWBERRY', ('0',), 'number')
+    """
+    if limit is not None and limit < 0:
+        raise InputError(f"limit must be >= 0, got {limit}")
+    items = _load(source, _columns(id_col, question_col, answer_col, answers_col, group_cols), seed)
+    return items if limit is None else items[:limit]
+
+
+def _columns(
+    id_col: str, question_col: str, answer_col: str, answers_col: str, group_cols: Sequence[str]
+) -> Columns:
+    if isinstance(group_cols, str):
+        raise InputError(f"group_cols must be a list of names, got the string {group_cols!r}")
+    return Columns(id_col, question_col, answer_col, answers_col, tuple(group_cols))
+
+
+def _load(source: str, cols: Columns, seed: int) -> list[Item]:
+    if source in BUILTIN_FILES:
+        return load_builtin(source, seed=seed)
+    if source.startswith("probe:"):
+        name = source.removeprefix("probe:")
+        if name not in PROBES:
+            raise InputError(f"unknown probe {name!r}; probes: {', '.join(PROBES)}")
+        return load_probe(name, seed=seed)
+    if source.startswith("hf:"):
+        label, rows = hf_rows(source.removeprefix("hf:"))
+        return rows_to_items(rows, label, cols)
+    path = Path(source).expanduser()
+    if path.suffix == "" and not path.exists():
+        raise InputError(
+            f"unknown question set {source!r}; built-ins: {', '.join(BUILTIN_SETS)}, "
+            "or give hf:NAME or a .jsonl/.json/.csv/.parquet file"
+        )
+    return rows_to_items(read_rows(path), str(path), cols)
+
+
+def dataset_hash(items: Sequence[Item]) -> str:
+    """Short fingerprint of a question set: 16 hex digits of sha256 over canonical JSON.
+
+    The JSON lists every item's id, question, answers, incorrect answers, kind, choices
+    and groups in order, with sorted keys, no whitespace and UTF-8 text, so any change to
+    the questions, golds, order or limit changes the hash.
+
+    >>> dataset_hash([Item(id="1", question="2+2?", answers=("4",))])
+    '996607313f12778a'
+    """
+    canonical = [
+        {
+            "id": item.id,
+            "question": item.question,
+            "answers": list(item.answers),
+            "incorrect_answers": list(item.incorrect_answers),
+            "kind": item.kind,
+            "choices": list(item.choices),
+            "groups": dict(sorted(item.groups.items())),
+        }
+        for item in items
+    ]
+    blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

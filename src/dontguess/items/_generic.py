@@ -1,0 +1,147 @@
+"""Generic question files: rows with ``id``, ``question``, ``answer``, ``answers`` columns.
+
+Optional columns ``kind`` (text / number / date / choice / unknowable) and ``choices``
+(a list; JSON-encoded in CSV) are read when present; ``group_cols`` become item groups.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from dontguess.errors import InputError, SchemaError
+from dontguess.items._rows import Row
+from dontguess.records import Item
+
+__all__ = ["KINDS", "Columns", "as_list", "rows_to_items"]
+
+KINDS = ("choice", "date", "number", "text", "unknowable")
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which column holds what; ``groups`` are copied into ``Item.groups`` as strings."""
+
+    id: str = "id"
+    question: str = "question"
+    answer: str = "answer"
+    answers: str = "answers"
+    groups: tuple[str, ...] = ()
+
+
+def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
+    """A list of strings from a list value, a JSON-encoded list string, a scalar or None."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    text = str(value).strip()
+    if not text:
+        return []
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"column {where!r}: bad JSON list ({exc.msg}): {text[:60]!r}", path=path, line=line
+            ) from exc
+        if not isinstance(parsed, list):
+            raise InputError(f"column {where!r}: expected a JSON list", path=path, line=line)
+        return as_list(parsed, where=where, path=path, line=line)
+    return [text]
+
+
+def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for v in values:
+        v = v.strip()
+        if v and v not in seen:
+            seen[v] = None
+    return tuple(seen)
+
+
+def _check_columns(row: dict[str, Any], cols: Columns, path: str, line: int) -> None:
+    have = sorted(row)
+    if cols.question not in row:
+        raise SchemaError(f"no question column {cols.question!r}; columns: {have}", path=path)
+    if cols.answer not in row and cols.answers not in row and "kind" not in row:
+        raise SchemaError(
+            f"no answer column {cols.answer!r} or {cols.answers!r}; columns: {have}", path=path
+        )
+    for name in cols.groups:
+        if name not in row:
+            raise SchemaError(f"no group column {name!r}; columns: {have}", path=path, line=line)
+
+
+def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id: str) -> Item:
+    question = row.get(cols.question)
+    if question is None or not str(question).strip():
+        raise InputError(f"missing question (column {cols.question!r})", path=path, line=line)
+    answers = _dedupe(
+        as_list(row.get(cols.answer), where=cols.answer, path=path, line=line)
+        + as_list(row.get(cols.answers), where=cols.answers, path=path, line=line)
+    )
+    kind = str(row.get("kind") or "text").strip().lower()
+    if kind not in KINDS:
+        raise InputError(f"kind must be one of {KINDS}, got {kind!r}", path=path, line=line)
+    if not answers and kind != "unknowable":
+        raise InputError(
+            "no answer (give one, or kind 'unknowable' for a question only IDK answers right)",
+            path=path,
+            line=line,
+        )
+    choices = tuple(as_list(row.get("choices"), where="choices", path=path, line=line))
+    groups = {name: "" if row[name] is None else str(row[name]) for name in cols.groups}
+    return Item(
+        id=item_id,
+        question=str(question).strip(),
+        answers=answers,
+        kind="choice" if choices and kind == "text" else kind,
+        choices=choices,
+        groups=groups,
+    )
+
+
+def rows_to_items(
+    rows: Iterable[Row],
+    path: str,
+    cols: Columns,
+    *,
+    derive_id: Callable[[int, dict[str, Any]], str] | None = None,
+    make_item: Callable[[int, dict[str, Any], str], Item] | None = None,
+) -> list[Item]:
+    """Validate rows and build items; ids from ``cols.id``, else ``derive_id(index, row)``.
+
+    Raises:
+        InputError: missing question, empty or duplicate id (names file and line).
+        SchemaError: a required column is missing.
+    """
+    items: list[Item] = []
+    first_line: dict[str, int] = {}
+    use_column: bool | None = None
+    build = make_item or (lambda ln, r, i: _row_item(ln, r, cols, path, i))
+    for index, (line, row) in enumerate(rows):
+        if use_column is None:
+            if make_item is None:
+                _check_columns(row, cols, path, line)
+            use_column = cols.id in row
+            if not use_column and cols.id != "id" and derive_id is None:
+                raise SchemaError(f"no id column {cols.id!r}; columns: {sorted(row)}", path=path)
+        if use_column:
+            raw = row.get(cols.id)
+            if raw is None or not str(raw).strip():
+                raise InputError(f"empty id (column {cols.id!r})", path=path, line=line)
+            item_id = str(raw).strip()
+        else:
+            item_id = derive_id(index, row) if derive_id else str(index)
+        if item_id in first_line:
+            raise InputError(
+                f"duplicate id {item_id!r} (first on line {first_line[item_id]})",
+                path=path,
+                line=line,
+            )
+        first_line[item_id] = line
+        items.append(build(line, row, item_id))
+    return items

@@ -1,0 +1,144 @@
+"""Generic JSONL / CSV / Parquet question files and their bad-row errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dontguess.errors import InputError, SchemaError
+from dontguess.items import load_items
+
+
+def write_jsonl(path: Path, rows: list[object]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_jsonl_defaults(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "q.jsonl",
+        [
+            {"id": "a", "question": "Capital of France?", "answer": "Paris", "topic": "geo"},
+            {"id": 2, "question": "2+2?", "answers": ["4", "four"], "kind": "number"},
+            {"id": "c", "question": "X's birthday?", "kind": "unknowable", "topic": "people"},
+        ],
+    )
+    a, b, c = load_items(str(path), group_cols=["id"])
+    assert (a.id, a.answers, a.kind, dict(a.groups)) == ("a", ("Paris",), "text", {"id": "a"})
+    assert (b.id, b.answers, b.kind) == ("2", ("4", "four"), "number")
+    assert (c.answers, c.kind) == ((), "unknowable")
+
+
+def test_csv_custom_columns_and_groups(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "key,prompt,gold,aliases,topic\n"
+        'k1,Who wrote Hamlet?,Shakespeare,"[""William Shakespeare"", ""The Bard""]",lit\n'
+        'k2,"A question\nover two lines?",yes,,misc\n',
+        encoding="utf-8",
+    )
+    items = load_items(
+        str(path),
+        id_col="key",
+        question_col="prompt",
+        answer_col="gold",
+        answers_col="aliases",
+        group_cols=["topic"],
+    )
+    assert items[0].answers == ("Shakespeare", "William Shakespeare", "The Bard")
+    assert items[1].question == "A question\nover two lines?"
+    assert [dict(i.groups) for i in items] == [{"topic": "lit"}, {"topic": "misc"}]
+
+
+def test_no_id_column_uses_row_number(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "q.jsonl", [{"question": "a?", "answer": "x"}] * 3)
+    assert [i.id for i in load_items(str(path))] == ["0", "1", "2"]
+    assert [i.id for i in load_items(str(path), limit=2)] == ["0", "1"]
+
+
+def test_parquet(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "id": ["p1", "p2"],
+            "question": ["Q1?", "Q2?"],
+            "answer": ["A1", "A2"],
+            "answers": [["alias"], []],
+        }
+    )
+    pq.write_table(table, tmp_path / "q.parquet")
+    items = load_items(str(tmp_path / "q.parquet"))
+    assert [(i.id, i.answers) for i in items] == [("p1", ("A1", "alias")), ("p2", ("A2",))]
+
+
+BAD_JSONL = [
+    ([{"id": "a", "question": "q", "answer": "x"}, {"id": "b", "question": "", "answer": "y"}],
+     2, "missing question"),
+    ([{"id": "a", "question": "q", "answer": "x"}, {"id": " ", "question": "q", "answer": "y"}],
+     2, "empty id"),
+    ([{"id": "a", "question": "q", "answer": "x"}, {"id": "a", "question": "r", "answer": "y"}],
+     2, r"duplicate id 'a' \(first on line 1\)"),
+    ([{"id": "a", "question": "q", "answer": " "}], 1, "no answer"),
+    ([{"id": "a", "question": "q", "answer": "x", "kind": "essay"}], 1, "kind must be"),
+    ([{"id": "a", "question": "q", "answer": "x"}, [1, 2]], 2, "expected a JSON object"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rows", "line", "message"), BAD_JSONL)
+def test_bad_jsonl_rows_name_file_and_line(
+    tmp_path: Path, rows: list[object], line: int, message: str
+) -> None:
+    path = write_jsonl(tmp_path / "bad.jsonl", rows)
+    with pytest.raises(InputError, match=message) as info:
+        load_items(str(path))
+    assert str(info.value).startswith(f"{path}:{line}: ")
+    assert info.value.line == line
+
+
+def test_bad_json_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "question": "q", "answer": "x"}\n\n{"id": "b", oops}\n')
+    with pytest.raises(InputError, match=r"bad\.jsonl:3: bad JSON"):
+        load_items(str(path))
+
+
+def test_bad_csv_rows_count_header_as_line_one(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text('id,question,answer\n1,"multi\nline",x\n2,,y\n')
+    with pytest.raises(InputError, match=r"bad\.csv:4: missing question"):
+        load_items(str(path))
+    path.write_text("id,question,answer,answers\n1,q,x,[not json\n")
+    with pytest.raises(InputError, match=r"bad\.csv:2: column 'answers': bad JSON list"):
+        load_items(str(path))
+    path.write_text("id,question,answer\n1,q,x\n1,q2,y\n")
+    with pytest.raises(InputError, match=r"bad\.csv:3: duplicate id '1' \(first on line 2\)"):
+        load_items(str(path))
+    path.write_text("id,question,answer\n1,q,x,extra\n")
+    with pytest.raises(InputError, match=r"bad\.csv:2: row has 4 fields"):
+        load_items(str(path))
+
+
+def test_schema_errors(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "q.jsonl", [{"id": "a", "text": "q", "answer": "x"}])
+    with pytest.raises(SchemaError, match="no question column 'question'"):
+        load_items(str(path))
+    with pytest.raises(SchemaError, match="no group column 'topic'"):
+        load_items(str(path), question_col="text", group_cols=["topic"])
+    with pytest.raises(SchemaError, match="no id column 'key'"):
+        load_items(str(path), question_col="text", id_col="key")
+
+
+def test_unknown_sources(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown question set 'simpleqa2'"):
+        load_items("simpleqa2")
+    with pytest.raises(InputError, match="unknown probe 'dates'"):
+        load_items("probe:dates")
+    with pytest.raises(InputError, match="no such file"):
+        load_items(str(tmp_path / "missing.jsonl"))
+    (tmp_path / "q.txt").write_text("hello")
+    with pytest.raises(InputError, match="unknown file type"):
+        load_items(str(tmp_path / "q.txt"))
