@@ -1,0 +1,105 @@
+"""Vectorised, seeded bootstrap over clusters (items), for confidence intervals and paired tests.
+
+Private. Records are first reduced to per-item count vectors (correct, incorrect, abstained);
+a replicate draws items with replacement and sums their counts. Replicates are drawn as blocks of
+index matrices (no Python loop per replicate), in chunks that bound memory.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "block_bounds",
+    "check_n_boot",
+    "cluster_counts",
+    "group_rng",
+    "percentile_interval",
+    "resample_totals",
+]
+
+_MAX_CELLS = 1 << 21  # index-matrix cells per chunk (≈16 MiB of int64)
+
+
+def check_n_boot(n_boot: int, name: str = "bootstrap") -> int:
+    """Return ``n_boot`` or raise ValueError unless it is an int >= 0."""
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {n_boot!r}")
+    return int(n_boot)
+
+
+def group_rng(seed: int, label: str) -> np.random.Generator:
+    """A generator seeded by ``seed`` and a stable hash of ``label`` (the group's identity).
+
+    So a group's interval depends on the seed and its own data only, not on which other
+    groups share the table or on record order.
+    """
+    return np.random.default_rng(
+        np.random.SeedSequence([seed & 0xFFFFFFFF, zlib.crc32(label.encode())])
+    )
+
+
+def resample_totals(
+    counts: npt.NDArray[np.float64], n_boot: int, rng: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """Column totals of ``n_boot`` bootstrap resamples of the rows (clusters) of ``counts``.
+
+    Args:
+        counts: (m, k) per-cluster counts; m clusters are drawn with replacement per replicate.
+        n_boot: number of replicates B.
+        rng: the random generator.
+
+    Returns:
+        (B, k) array of resampled column totals.
+    """
+    m, k = counts.shape
+    out = np.empty((n_boot, k), dtype=np.float64)
+    if m == 0:
+        out.fill(0.0)
+        return out
+    chunk = max(1, _MAX_CELLS // m)
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        idx = rng.integers(0, m, size=(b, m))  # (b, m) drawn cluster indices
+        weights = np.bincount((idx + (np.arange(b) * m)[:, None]).ravel(), minlength=b * m).reshape(
+            b, m
+        )  # (b, m) times each cluster is drawn
+        out[start : start + b] = weights @ counts
+    return out
+
+
+def percentile_interval(
+    replicates: npt.NDArray[np.float64], confidence_level: float, axis: int = 0
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Two-sided percentile interval of bootstrap ``replicates`` at ``confidence_level``."""
+    alpha = 1.0 - confidence_level
+    lo, hi = np.quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=axis)
+    return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+
+
+def cluster_counts(
+    group: npt.NDArray[np.int64],
+    item: npt.NDArray[np.int64],
+    verdict: npt.NDArray[np.int8],
+    n_items: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Per (group, item) cluster: its group and its (correct, incorrect, abstained) counts.
+
+    Only graded records (verdict 0/1/2) should be passed. Clusters come sorted by group, then
+    item, so each group's clusters are one contiguous block.
+    """
+    key = group * max(n_items, 1) + item
+    keys, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount(inverse * 3 + verdict.astype(np.int64), minlength=keys.size * 3)
+    return keys // max(n_items, 1), counts.reshape(keys.size, 3).astype(np.float64)
+
+
+def block_bounds(cluster_group: npt.NDArray[np.int64], groups: Sequence[int]) -> dict[int, slice]:
+    """Slice of each group's block in a cluster array sorted by group."""
+    lo = np.searchsorted(cluster_group, groups, side="left")
+    hi = np.searchsorted(cluster_group, groups, side="right")
+    return {int(g): slice(int(a), int(b)) for g, a, b in zip(groups, lo, hi, strict=True)}

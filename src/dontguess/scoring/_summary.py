@@ -1,0 +1,283 @@
+"""``summarize``: per-group counts, rates and confidence-target scores of a GradedTable (§4)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dontguess._bootstrap import (
+    block_bounds,
+    check_n_boot,
+    cluster_counts,
+    group_rng,
+    percentile_interval,
+    resample_totals,
+)
+from dontguess._factorize import combine, factorize, split_key
+from dontguess._intervals import check_confidence_level
+from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
+from dontguess.errors import SchemaError
+from dontguess.records import GradedTable
+from dontguess.scoring._rule import check_target, verdict_counts
+
+__all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "summarize"]
+
+DEFAULT_TARGETS = (0.0, 0.5, 0.75, 0.9)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Groups of a table: per group its labels and (ungraded, correct, incorrect, abstained)."""
+
+    columns: list[str]  # "model", "stated_target", "style", *by
+    labels: list[list[Any]]  # per column, the value of each group
+    counts: npt.NDArray[np.int64]  # (G, 4)
+    inverse: npt.NDArray[np.int64]  # group index of each record
+
+
+def check_table(table: GradedTable) -> None:
+    """Validate verdict codes and stated targets of ``table`` (raises ValueError)."""
+    verdict_counts(table.verdict)
+    st = table.stated_target
+    bad = ~np.isnan(st) & ((st < 0) | (st >= 1))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ValueError(f"stated_target must be nan or in [0, 1), got {st[row]} at row {row}")
+
+
+def group_table(table: GradedTable, by: Sequence[str]) -> Groups:
+    """Group records by model, stated_target, style and the ``by`` group columns."""
+    for name in by:
+        if name not in table.groups:
+            have = ", ".join(sorted(table.groups)) or "none"
+            raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
+    cols = [table.model, table.stated_target, table.style, *(table.groups[b] for b in by)]
+    uniques, codes = zip(*(factorize(c) for c in cols), strict=True) if len(table) else ((), ())
+    sizes = [len(u) for u in uniques]
+    keys, inverse = combine(list(codes), sizes, len(table))
+    counts = np.bincount(inverse * 4 + table.verdict.astype(np.int64) + 1, minlength=keys.size * 4)
+    parts = split_key(keys, sizes)
+    labels = [[u[i] for i in p.tolist()] for u, p in zip(uniques, parts, strict=True)]
+    return Groups(
+        columns=["model", "stated_target", "style", *by],
+        labels=labels,
+        counts=counts.reshape(keys.size, 4).astype(np.int64),
+        inverse=inverse,
+    )
+
+
+def _score_targets(stated: float, targets: Sequence[float], all_targets: bool) -> list[float]:
+    if math.isnan(stated):
+        return list(targets)
+    if all_targets:
+        return sorted({stated, *targets})
+    return [stated]
+
+
+def _rates(c: float, i: float, a: float, u: float) -> dict[str, float]:
+    n = c + i + a
+    nan = math.nan
+    acc = c / n if n else nan
+    att = c / (c + i) if c + i else nan
+    if math.isnan(att):
+        f = nan
+    else:
+        f = 2 * acc * att / (acc + att) if acc + att else 0.0
+    return {
+        "accuracy": acc,
+        "error_rate": i / n if n else nan,
+        "abstention_rate": a / n if n else nan,
+        "ungraded_rate": u / (n + u) if n + u else nan,
+        "attempted_accuracy": att,
+        "f_score": f,
+    }
+
+
+def _bootstrap_scores(
+    table: GradedTable,
+    groups: Groups,
+    plan: list[tuple[int, list[float]]],
+    n_boot: int,
+    seed: int,
+    level: float,
+) -> dict[tuple[int, float], tuple[float, float]]:
+    """Percentile CI of the score per (group, score target), items resampled within groups."""
+    graded = table.verdict >= 0
+    _, item = factorize(table.item_id[graded])
+    n_items = int(item.max()) + 1 if item.size else 0
+    cgroup, ccounts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
+    blocks = block_bounds(cgroup, [g for g, _ in plan])
+    out: dict[tuple[int, float], tuple[float, float]] = {}
+    for g, ts in plan:
+        counts = ccounts[blocks[g]]
+        if counts.shape[0] == 0:
+            continue
+        label = "\x1f".join(repr(col[g]) for col in groups.labels)
+        tot = resample_totals(counts, n_boot, group_rng(seed, label))  # (B, 3)
+        pens = np.array([t / (1 - t) for t in ts])
+        scores = (tot[:, [0]] - pens[None, :] * tot[:, [1]]) / tot.sum(axis=1, keepdims=True)
+        lo, hi = percentile_interval(scores, level)  # (T,)
+        for j, t in enumerate(ts):
+            out[(g, t)] = (float(lo[j]), float(hi[j]))
+    return out
+
+
+def _check_args(
+    targets: Sequence[float], n_boot: int, level: float, zero_division: ZeroDivision
+) -> list[float]:
+    ts = [check_target(t, "targets") for t in targets]
+    if not ts:
+        raise ValueError("targets must name at least one confidence target")
+    check_n_boot(n_boot)
+    check_confidence_level(level)
+    check_zero_division(zero_division)
+    return sorted(set(ts))
+
+
+def _fill_undefined(rows: list[dict[str, Any]], zero_division: ZeroDivision) -> None:
+    no_graded = ("accuracy", "error_rate", "abstention_rate", "score", "reward_score")
+    no_attempt = ("attempted_accuracy", "f_score")
+    n_empty = sum(1 for r in rows if r["n"] == 0)
+    n_unattempted = sum(1 for r in rows if r["n_correct"] + r["n_incorrect"] == 0)
+    if not (n_empty or n_unattempted):
+        return
+    if zero_division == "warn":
+        warnings.warn(
+            f"undefined values set to nan: {n_empty} row(s) have no graded record "
+            f"({', '.join(no_graded)}); {n_unattempted} row(s) have no attempted answer "
+            f"({', '.join(no_attempt)}). Pass zero_division=math.nan to silence.",
+            UndefinedMetricWarning,
+            stacklevel=3,
+        )
+        return
+    for r in rows:
+        names = (no_graded if r["n"] == 0 else ()) + (
+            no_attempt if r["n_correct"] + r["n_incorrect"] == 0 else ()
+        )
+        for name in names:
+            r[name] = float(zero_division)
+
+
+def summarize(
+    table: GradedTable,
+    *,
+    targets: Sequence[float] = DEFAULT_TARGETS,
+    by: Sequence[str] = (),
+    all_targets: bool = False,
+    bootstrap: int = 0,
+    seed: int = 0,
+    confidence_level: float = 0.95,
+    zero_division: ZeroDivision = "warn",
+) -> list[dict[str, Any]]:
+    """Counts, rates and confidence-target scores per group (§4).
+
+    Records are grouped by (model, stated_target, style, *by). Closed-rubric groups (stated
+    target nan) are re-scored at every ``targets`` t; open-rubric groups at their stated t only,
+    or also at every ``targets`` t when ``all_targets`` is true. One row per (group, score_target).
+
+    Denominators: ``n = n_correct + n_incorrect + n_abstained`` (graded records). Ungraded
+    records are counted apart: ``ungraded_rate = n_ungraded / (n + n_ungraded)``; they enter no
+    other rate. ``accuracy = C/n``, ``error_rate = I/n`` (hallucination rate),
+    ``abstention_rate = A/n``, ``attempted_accuracy = C/(C+I)``, ``f_score`` = harmonic mean of
+    accuracy and attempted_accuracy (SimpleQA's F-score; 0 when both are 0),
+    ``score = (C − t/(1−t)·I)/n`` (``penalty`` = t/(1−t)), ``reward_score = (C + t·A)/n``
+    = t + (1 − t)·score. Undefined values (n = 0, or C + I = 0) are nan with one
+    :class:`UndefinedMetricWarning`, or ``zero_division`` when it is a number.
+
+    Bootstrap (``bootstrap`` = B > 0): percentile interval at ``confidence_level``, resampling
+    items (clusters: all samples of an item move together) within each group, seeded by
+    ``seed`` and the group's labels, so results do not depend on record order.
+
+    Args:
+        table: graded records.
+        targets: confidence targets at which closed-rubric answers are scored.
+        by: extra group columns (names in ``table.groups``).
+        all_targets: also score open-rubric answers at every t in ``targets``.
+        bootstrap: number of bootstrap replicates (0: no interval; CIs are None).
+        seed: bootstrap seed.
+        confidence_level: coverage of the two-sided interval.
+        zero_division: ``"warn"`` (nan + warning) or the number to report when undefined.
+
+    Returns:
+        Rows (dicts) with keys model, stated_target (None for closed), style (None for closed),
+        *by, score_target, penalty, n, n_correct, n_incorrect, n_abstained, n_ungraded,
+        accuracy, error_rate, abstention_rate, ungraded_rate, attempted_accuracy, f_score,
+        score, score_ci_low, score_ci_high, reward_score.
+
+    >>> from dontguess.records import Graded, GradedTable, Verdict
+    >>> recs = [Graded("q1", "m", Verdict.CORRECT), Graded("q2", "m", Verdict.INCORRECT)]
+    >>> [r["score"] for r in summarize(GradedTable.from_records(recs), targets=(0.0, 0.5))]
+    [0.5, 0.0]
+    """
+    ts = _check_args(targets, bootstrap, confidence_level, zero_division)
+    check_table(table)
+    groups = group_table(table, by)
+    plan = [
+        (g, _score_targets(float(groups.labels[1][g]), ts, all_targets))
+        for g in range(groups.counts.shape[0])
+    ]
+    cis = (
+        _bootstrap_scores(table, groups, plan, bootstrap, seed, confidence_level)
+        if bootstrap
+        else {}
+    )
+    rows = []
+    for g, score_ts in plan:
+        u, c, i, a = (int(x) for x in groups.counts[g])
+        head = _group_head(groups, g)
+        rates = _rates(c, i, a, u)
+        n = c + i + a
+        for t in score_ts:
+            pen = t / (1 - t)
+            score = (c - pen * i) / n if n else math.nan
+            lo, hi = cis.get((g, t), (math.nan, math.nan)) if bootstrap else (None, None)
+            rows.append(
+                {
+                    **head,
+                    "score_target": t,
+                    "penalty": pen,
+                    "n": n,
+                    "n_correct": c,
+                    "n_incorrect": i,
+                    "n_abstained": a,
+                    "n_ungraded": u,
+                    **rates,
+                    "score": score,
+                    "score_ci_low": lo,
+                    "score_ci_high": hi,
+                    "reward_score": (c + t * a) / n if n else math.nan,
+                }
+            )
+    _fill_undefined(rows, zero_division)
+    rows.sort(key=_row_order)
+    return rows
+
+
+def _group_head(groups: Groups, g: int) -> dict[str, Any]:
+    stated = float(groups.labels[1][g])
+    closed = math.isnan(stated)
+    head: dict[str, Any] = {
+        "model": str(groups.labels[0][g]),
+        "stated_target": None if closed else stated,
+        "style": None if closed else str(groups.labels[2][g]),
+    }
+    for name, col in zip(groups.columns[3:], groups.labels[3:], strict=True):
+        head[name] = col[g]
+    return head
+
+
+def _row_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    stated = row["stated_target"]
+    return (
+        row["model"],
+        stated is not None,
+        stated or 0.0,
+        row["style"] or "",
+        row["score_target"],
+    )
