@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -173,13 +173,12 @@ def write_graded(data: GradedTable | Iterable[Graded], path: str | Path) -> Path
         raise InputError(f"cannot write {suffix!r}; use .jsonl, .csv or .parquet", path=str(path))
     arrow = to_arrow(table)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        writers[suffix](arrow, Path(tmp))
+        writers[suffix](arrow, tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

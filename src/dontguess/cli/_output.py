@@ -1,0 +1,174 @@
+"""Print score summaries: a rich table, JSON or CSV (shared by ``score`` and ``run``).
+
+Rows come from :func:`dontguess.scoring.summarize`, audit rows from
+:func:`dontguess.metrics.calibration_audit`, calibration rows from
+:func:`dontguess.report.calibration_summary`. JSON output is one object
+``{"rows": [...], "audit": [...]}`` (plus ``"calibration"`` when given) with NaN written as
+``null``; CSV prints the score rows only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from typing import Any
+
+from dontguess.report._format import by_columns, fmt_num, jsonable, rubric_label, score_text
+
+__all__ = ["FORMATS", "emit_summary", "jsonable"]
+
+FORMATS = ("table", "json", "csv")
+
+
+def emit_summary(
+    rows: list[dict[str, Any]],
+    audit: list[dict[str, Any]],
+    fmt: str,
+    *,
+    console: Any = None,
+    calibration: list[dict[str, Any]] | None = None,
+) -> None:
+    """Print ``rows`` (and ``audit`` / ``calibration``) as ``fmt``: table, json or csv.
+
+    Args:
+        rows: score rows (one per model, stated target, groups and scoring target).
+        audit: behavioural-calibration audit rows; may be empty.
+        fmt: ``"table"`` (rich, grouped by model), ``"json"`` or ``"csv"``.
+        console: a :class:`rich.console.Console` for the table format (default: stdout).
+        calibration: confidence-metric rows (Brier, ECE, ...); omitted when ``None``/empty.
+    """
+    if fmt == "json":
+        doc: dict[str, Any] = {"rows": rows, "audit": audit}
+        if calibration:
+            doc["calibration"] = calibration
+        print(json.dumps(jsonable(doc), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        _emit_csv(rows)
+    elif fmt == "table":
+        _emit_tables(rows, audit, calibration or [], console)
+    else:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def _emit_csv(rows: list[dict[str, Any]]) -> None:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(names), lineterminator="\n")
+    writer.writeheader()
+    for row in jsonable(rows):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+
+def _emit_tables(
+    rows: list[dict[str, Any]],
+    audit: list[dict[str, Any]],
+    calibration: list[dict[str, Any]],
+    console: Any,
+) -> None:
+    from rich.console import Console
+
+    if console is None:
+        # Piped output has no terminal width; do not squeeze the table into 80 columns.
+        wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+        console = Console(width=160) if wide else Console()
+    console.print(score_table(rows))
+    if audit:
+        console.print(audit_table(audit))
+    if calibration:
+        console.print(calibration_table(calibration))
+
+
+def score_table(rows: list[dict[str, Any]]) -> Any:
+    """A rich table of score rows, one section per model."""
+    from rich.table import Table
+
+    groups = by_columns(rows)
+    table = Table(title="Confidence-target scores (+1 right, −t/(1−t) wrong, 0 IDK)")
+    for name in ("model", "rubric", *groups):
+        table.add_column(name)
+    for name in ("scored at t", "n", "right", "wrong", "IDK", "ungraded", "score [95% CI]"):
+        table.add_column(name, justify="right")
+    ordered = sorted(rows, key=lambda r: str(r.get("model")))
+    for i, row in enumerate(ordered):
+        last = i + 1 == len(ordered) or ordered[i + 1].get("model") != row.get("model")
+        table.add_row(
+            str(row.get("model")),
+            rubric_label(row.get("stated_target"), row.get("style")),
+            *(str(row.get(g, "")) for g in groups),
+            f"{row['score_target']:g} (×{fmt_num(row.get('penalty'), 'g')})",
+            str(row["n"]),
+            _share(row.get("accuracy"), row["n_correct"]),
+            _share(row.get("error_rate"), row["n_incorrect"]),
+            _share(row.get("abstention_rate"), row["n_abstained"]),
+            str(row["n_ungraded"]),
+            score_text(row),
+            end_section=last,
+        )
+    return table
+
+
+def audit_table(audit: list[dict[str, Any]]) -> Any:
+    """A rich table of the behavioural-calibration audit (precision among answered ≥ t)."""
+    from rich.table import Table
+
+    table = Table(title="Behavioural calibration: precision among answered should be ≥ t")
+    for name in ("model", "stated t", "n", "answered", "precision", "lower bound"):
+        table.add_column(name, justify="left" if name == "model" else "right")
+    for name in ("shortfall", "passes", "abstain", "abstain ↑ in t"):
+        table.add_column(name, justify="right")
+    for row in sorted(audit, key=lambda r: (str(r.get("model")), bool(r.get("summary")))):
+        if row.get("summary"):
+            table.add_row(
+                str(row.get("model")), "all", "", "", "", "",
+                fmt_num(row.get("max_shortfall")), _yes_no(row.get("passes")),
+                "", _yes_no(row.get("abstention_monotone")), end_section=True,
+            )  # fmt: skip
+            continue
+        table.add_row(
+            str(row.get("model")),
+            rubric_label(row.get("stated_target")),
+            str(row.get("n", "")),
+            str(row.get("n_answered", "")),
+            fmt_num(row.get("answered_precision")),
+            fmt_num(row.get("precision_lower")),
+            fmt_num(row.get("shortfall")),
+            _yes_no(row.get("passes")),
+            fmt_num(row.get("abstention_rate"), ".1%"),
+            _yes_no(row.get("abstention_monotone")),
+        )
+    return table
+
+
+def calibration_table(calibration: list[dict[str, Any]]) -> Any:
+    """A rich table of confidence metrics (answered records with a stated confidence)."""
+    from rich.table import Table
+
+    table = Table(title="Confidence metrics on answered records (lower is better)")
+    names = ("model", "rubric", "n", "accuracy", "mean conf.", "Brier", "ECE", "AURC")
+    for name in names:
+        table.add_column(name, justify="left" if name in ("model", "rubric") else "right")
+    for row in calibration:
+        table.add_row(
+            str(row.get("model")),
+            rubric_label(row.get("stated_target")),
+            str(row.get("n")),
+            fmt_num(row.get("accuracy"), ".1%"),
+            fmt_num(row.get("mean_confidence")),
+            fmt_num(row.get("brier")),
+            fmt_num(row.get("ece")),
+            fmt_num(row.get("aurc")),
+        )
+    return table
+
+
+def _share(rate: Any, count: Any) -> str:
+    return f"{fmt_num(rate, '.1%')} ({count})"
+
+
+def _yes_no(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "yes" if value else "NO"

@@ -1,0 +1,125 @@
+"""``dontguess score``: score graded-records files at confidence targets."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["add_scoring_arguments", "load_and_check", "parse_targets", "register"]
+
+_EPILOG = """\
+input columns: item_id, model, verdict (correct / incorrect / abstained; empty or "ungraded"
+for records that could not be graded, with an optional ungraded_reason); optional
+stated_target (the t stated in the prompt; empty = closed rubric), style, sample,
+confidence (in [0, 1]), answer; any other column can be used with --by.
+PATH may be a .jsonl, .csv or .parquet file or a run directory (holding graded.parquet or
+graded.jsonl). Closed-rubric records are scored at every --targets value; open-rubric
+records at the target their prompt stated (or at every target with --all-targets).
+
+score at target t: +1 per right answer, -t/(1-t) per wrong one, 0 per "I don't know",
+averaged over graded records (t=0 is plain accuracy; penalties 0, 1, 3, 9 at t=0, .5, .75, .9).
+
+examples:
+  dontguess example --out example.jsonl
+  dontguess score example.jsonl
+  dontguess score example.jsonl --by topic --bootstrap 1000 --format json
+  dontguess score runs/my-run --targets 0,0.9 --format csv > scores.csv
+"""
+
+
+def parse_targets(text: str) -> list[float]:
+    """Parse ``"0,0.5,0.75"`` into floats, each in [0, 1)."""
+    from dontguess.errors import InputError
+
+    targets: list[float] = []
+    for part in text.split(","):
+        try:
+            t = float(part)
+        except ValueError:
+            raise InputError(f"--targets: {part.strip()!r} is not a number") from None
+        if not 0.0 <= t < 1.0:
+            raise InputError(
+                f"--targets: {t:g} is outside [0, 1) (t=1 would be an infinite penalty)"
+            )
+        targets.append(t)
+    return targets
+
+
+def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options shared by ``score`` and ``report``."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="graded-records file or run dir")
+    parser.add_argument(
+        "--targets",
+        default="0,0.5,0.75,0.9",
+        help="comma-separated confidence targets in [0, 1) (default 0,0.5,0.75,0.9)",
+    )
+    parser.add_argument(
+        "--by", action="append", default=[], metavar="COLUMN", help="group by COLUMN (repeatable)"
+    )
+    parser.add_argument(
+        "--all-targets",
+        action="store_true",
+        help="also score open-rubric records at targets other than the one they were told",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``score`` sub-command."""
+    parser = subparsers.add_parser(
+        "score",
+        help="score graded records at confidence targets (table, JSON or CSV)",
+        description="Score graded records: counts, rates and confidence-target scores per "
+        "model, stated target and group, plus the behavioural-calibration audit.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_scoring_arguments(parser)
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="N",
+        help="bootstrap resamples for CIs (0: none)",
+    )
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.set_defaults(func=_run)
+
+
+def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
+    """Read the records, parse ``--targets`` and check ``--by`` / ``--bootstrap``."""
+    from dontguess.errors import InputError
+    from dontguess.tables import read_graded
+
+    targets = parse_targets(args.targets)
+    if getattr(args, "bootstrap", 0) < 0:
+        raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    table = read_graded(args.paths)
+    for name in args.by:
+        if name not in table.groups:
+            have = ", ".join(sorted(table.groups)) or "none"
+            raise InputError(f"--by {name}: no such column in the input (group columns: {have})")
+    return table, targets
+
+
+def _run(args: argparse.Namespace) -> int:
+    import math
+
+    from dontguess.cli._output import emit_summary
+    from dontguess.metrics import calibration_audit
+    from dontguess.report import calibration_summary
+    from dontguess.scoring import summarize
+
+    table, targets = load_and_check(args)
+    rows = summarize(
+        table,
+        targets=targets,
+        by=args.by,
+        all_targets=args.all_targets,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        zero_division=math.nan,  # undefined (no graded / no attempted record): JSON null, "–"
+    )
+    audit = calibration_audit(table)
+    emit_summary(rows, audit, args.format, calibration=calibration_summary(table))
+    return 0

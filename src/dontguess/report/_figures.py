@@ -1,0 +1,124 @@
+"""Matplotlib figures rendered to inline SVG text (Agg/SVG backends, imported lazily)."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dontguess.errors import MissingDependencyError
+
+__all__ = ["outcome_bars_svg", "reliability_svg", "risk_coverage_svg"]
+
+_COLORS = {"accuracy": "#2e7d32", "abstention_rate": "#9e9e9e", "error_rate": "#c62828"}
+_LABELS = {"accuracy": "right", "abstention_rate": "I don't know", "error_rate": "wrong"}
+_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise MissingDependencyError("matplotlib", "report") from exc
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _to_svg(fig: Any) -> str:
+    """The figure as an ``<svg>`` element (XML prologue and DOCTYPE removed)."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "dontguess"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    _pyplot().close(fig)
+    return _PROLOGUE.sub("", buf.getvalue(), count=1)
+
+
+def _plain(text: str) -> str:
+    """Text shown literally by matplotlib: no mathtext, no hidden ``_``-prefixed labels."""
+    text = text.replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
+def _condition_key(stated: Any) -> float:
+    return -1.0 if stated is None or (isinstance(stated, float) and math.isnan(stated)) else stated
+
+
+def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The paper's figure: stacked right / IDK / wrong bars per model and stated target.
+
+    One panel per model; one bar per rubric condition (closed, then each stated t). Rates are
+    shares of all records of that condition (ungraded records make the bar fall short of 1).
+    """
+    plt = _pyplot()
+    by_model: dict[str, dict[float, Mapping[str, Any]]] = {}
+    for row in rows:
+        conditions = by_model.setdefault(str(row["model"]), {})
+        conditions.setdefault(_condition_key(row.get("stated_target")), row)
+    models = sorted(by_model)
+    fig, axes = plt.subplots(
+        1, len(models), figsize=(2.2 + 2.0 * len(models), 3.4), sharey=True, squeeze=False
+    )
+    for ax, model in zip(axes[0], models, strict=True):
+        conditions = by_model[model]
+        keys = sorted(conditions)
+        labels = ["closed" if k < 0 else f"t={k:g}" for k in keys]
+        bottom = [0.0] * len(keys)
+        for metric, color in _COLORS.items():
+            values = [_rate(conditions[k].get(metric)) for k in keys]
+            ax.bar(labels, values, bottom=bottom, color=color, label=_LABELS[metric], width=0.7)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_title(_plain(model), fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    axes[0][0].set_ylabel("share of records")
+    axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+    return _to_svg(fig)
+
+
+def _rate(value: Any) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0.0
+    return float(value)
+
+
+def reliability_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]]) -> str:
+    """Reliability diagram: per model, accuracy against mean confidence of each bin.
+
+    Args:
+        curves: model → (mean confidence per non-empty bin, accuracy per bin).
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.2, 4.0))
+    ax.plot([0, 1], [0, 1], color="#777777", linestyle=":", label="perfect calibration")
+    for model, (conf, acc) in sorted(curves.items()):
+        ax.plot(list(conf), list(acc), marker="o", markersize=3, label=_plain(model))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("stated confidence (bin mean)")
+    ax.set_ylabel("share right")
+    ax.legend(fontsize=7, frameon=False)
+    return _to_svg(fig)
+
+
+def risk_coverage_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]]) -> str:
+    """Risk–coverage: error among the answers kept when answering only the most confident.
+
+    Args:
+        curves: model → (coverage values, risk values).
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.2, 4.0))
+    for model, (coverage, risk) in sorted(curves.items()):
+        ax.plot(list(coverage), list(risk), label=_plain(model))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("coverage (share answered)")
+    ax.set_ylabel("risk (share of answers wrong)")
+    ax.legend(fontsize=7, frameon=False)
+    return _to_svg(fig)

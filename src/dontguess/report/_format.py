@@ -1,0 +1,77 @@
+"""Plain-text formatting of score rows, shared by the report and the CLI tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["by_columns", "fmt_num", "jsonable", "rubric_label", "score_text"]
+
+#: Score-row keys that are not ``--by`` group columns.
+ROW_KEYS = frozenset(
+    "model stated_target style score_target penalty n n_correct n_incorrect n_abstained "
+    "n_ungraded accuracy error_rate abstention_rate ungraded_rate attempted_accuracy f_score "
+    "score score_ci_low score_ci_high reward_score".split()
+)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars made plain and NaN / ±inf made ``None`` (JSON null).
+
+    >>> jsonable({"a": float("nan"), "b": [1.5, float("inf")]})
+    {'a': None, 'b': [1.5, None]}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def by_columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The ``--by`` group columns present in score rows, in first-seen order."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(k for k in row if k not in ROW_KEYS))
+    return list(names)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_num(value: Any, spec: str = ".3f") -> str:
+    """Format a number; ``None``/NaN → ``"–"``.
+
+    >>> fmt_num(0.25, ".1%"), fmt_num(None)
+    ('25.0%', '–')
+    """
+    if _missing(value):
+        return "–"
+    return format(value, spec)
+
+
+def rubric_label(stated: Any, style: Any = None) -> str:
+    """``closed`` or ``t=0.75`` (``t=0.75 reward`` for the reward style).
+
+    >>> rubric_label(None), rubric_label(0.75), rubric_label(0.5, "reward")
+    ('closed', 't=0.75', 't=0.5 reward')
+    """
+    if _missing(stated):
+        return "closed"
+    label = f"t={stated:g}"
+    return f"{label} reward" if style == "reward" else label
+
+
+def score_text(row: Mapping[str, Any]) -> str:
+    """Score with its interval when known: ``0.123 [0.101, 0.145]``."""
+    text = fmt_num(row.get("score"))
+    low, high = row.get("score_ci_low"), row.get("score_ci_high")
+    if not _missing(low) and not _missing(high):
+        text += f" [{fmt_num(low)}, {fmt_num(high)}]"
+    return text

@@ -1,0 +1,83 @@
+"""HTML building blocks for the report. Every value is escaped on the way in.
+
+Model output (answers, model names, ungraded reasons, group values) is untrusted text: it
+only ever reaches the page through :func:`esc` (``html.escape`` with quotes), either directly
+or through :func:`table_html`. Trusted markup (our own tags, matplotlib SVG) is passed as
+:class:`Markup`, so the two cannot be confused by accident.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["Markup", "esc", "page", "section", "table_html"]
+
+
+class Markup(str):
+    """Text already safe to put in the page (our own markup); :func:`esc` leaves it alone."""
+
+    __slots__ = ()
+
+
+def esc(value: Any) -> Markup:
+    """Escape ``value`` for HTML text or a quoted attribute (``Markup`` passes through).
+
+    >>> esc('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape("" if value is None else str(value), quote=True))
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "") -> Markup:
+    """A ``<table>`` whose header and cells are all escaped (unless :class:`Markup`)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>\n" for row in rows
+    )
+    return Markup(
+        f'<table class="{esc(cls)}"><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>'
+    )
+
+
+def section(anchor: str, title: str, *parts: Markup | str) -> Markup:
+    """A ``<section>`` with a heading; plain ``str`` parts are escaped as paragraphs."""
+    inner = "\n".join(p if isinstance(p, Markup) else f"<p>{esc(p)}</p>" for p in parts)
+    return Markup(f'<section id="{esc(anchor)}">\n<h2>{esc(title)}</h2>\n{inner}\n</section>')
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
+       max-width: 75rem; padding: 0 1rem; color: #1a1a1a; line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
+     border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; vertical-align: top; }
+td { white-space: nowrap; } th { background: #f3f3f3; }
+td:first-child, th:first-child { text-align: left; }
+table.answers td { text-align: left; white-space: pre-wrap; max-width: 40rem;
+                   overflow-wrap: anywhere; }
+.figure svg { max-width: 100%; height: auto; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; }
+.note { color: #555; font-size: 0.9rem; }
+code { background: #f3f3f3; padding: 0 0.2rem; }
+"""
+
+#: Nothing may load or run: no scripts, no network; inline styles and data: images only.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def page(title: str, parts: Sequence[Markup]) -> str:
+    """A complete, self-contained HTML document (inline CSS, no scripts, no network)."""
+    body = "\n".join(parts)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{esc(title)}</h1>\n{body}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,202 @@
+"""The report's sections, from score rows, audit rows and the records (all escaped)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dontguess.records import UNGRADED_CODE, VERDICT_CODES, GradedTable, Verdict
+from dontguess.report._format import by_columns, fmt_num, rubric_label, score_text
+from dontguess.report._html import Markup, section, table_html
+
+__all__ = [
+    "answers_section",
+    "audit_section",
+    "calibration_section",
+    "figure_section",
+    "overview_section",
+    "scores_section",
+]
+
+_VERDICT_ORDER = [
+    (VERDICT_CODES[Verdict.CORRECT], "correct"),
+    (VERDICT_CODES[Verdict.INCORRECT], "incorrect"),
+    (VERDICT_CODES[Verdict.ABSTAINED], "abstained"),
+    (UNGRADED_CODE, "ungraded"),
+]
+
+
+def overview_section(table: GradedTable, sources: Sequence[str]) -> Markup:
+    """Counts per model and verdict, and where the records came from."""
+    rows = []
+    for model in sorted(set(table.model.tolist())):
+        verdict = table.verdict[table.model == model]
+        rows.append([model, len(verdict), *(int(np.sum(verdict == c)) for c, _ in _VERDICT_ORDER)])
+    parts: list[Markup | str] = [
+        f"{len(table)} graded records from {len(rows)} model(s)."
+        + (f" Sources: {', '.join(sources)}." if sources else ""),
+        table_html(["model", "records", "correct", "incorrect", "abstained", "ungraded"], rows),
+        "Scoring (Kalai et al. 2025, §4): with a confidence target t, a right answer earns +1, "
+        "a wrong one costs t/(1−t) and “I don't know” earns 0, so a model should answer only "
+        "when it is more than t confident. t = 0 is the usual binary accuracy grading.",
+    ]
+    return section("overview", "Overview", *parts)
+
+
+def figure_section(svg: str) -> Markup:
+    """The paper's figure: right / IDK / wrong shares per model and stated target."""
+    return section(
+        "figure",
+        "Right, wrong and “I don't know” by stated target",
+        Markup(f'<div class="figure">{svg}</div>'),
+        "Each bar is one rubric condition: “closed” asks the question alone; t=… states the "
+        "confidence target in the prompt. Green: right; grey: I don't know; red: wrong.",
+    )
+
+
+def scores_section(rows: Sequence[Mapping[str, Any]]) -> Markup:
+    """Score-vs-t table with bootstrap intervals."""
+    groups = by_columns(rows)
+    headers = ["model", "rubric", *groups, "scored at t", "penalty", "n", "right", "wrong"]
+    headers += ["IDK", "ungraded", "accuracy", "error", "abstain", "attempted acc."]
+    headers += ["score [CI]", "reward score"]
+    body = []
+    for row in sorted(rows, key=lambda r: str(r.get("model"))):
+        body.append(
+            [
+                row.get("model"),
+                rubric_label(row.get("stated_target"), row.get("style")),
+                *(row.get(g, "") for g in groups),
+                fmt_num(row.get("score_target"), "g"),
+                fmt_num(row.get("penalty"), "g"),
+                row.get("n"),
+                row.get("n_correct"),
+                row.get("n_incorrect"),
+                row.get("n_abstained"),
+                row.get("n_ungraded"),
+                fmt_num(row.get("accuracy"), ".1%"),
+                fmt_num(row.get("error_rate"), ".1%"),
+                fmt_num(row.get("abstention_rate"), ".1%"),
+                fmt_num(row.get("attempted_accuracy"), ".1%"),
+                score_text(row),
+                fmt_num(row.get("reward_score")),
+            ]
+        )
+    return section(
+        "scores",
+        "Score at each confidence target",
+        table_html(headers, body, cls="scores"),
+        "Closed-rubric records are scored at every target; open-rubric records at the target "
+        "their prompt stated. Intervals are percentile bootstrap intervals over records.",
+    )
+
+
+def audit_section(audit: Sequence[Mapping[str, Any]]) -> Markup:
+    """Behavioural-calibration audit: precision among answered vs the stated target."""
+    if not audit:
+        return section("audit", "Behavioural calibration", "No open-rubric records to audit.")
+    headers = ["model", "stated t", "n", "answered", "precision", "lower bound", "shortfall"]
+    headers += ["passes", "abstain", "abstention non-decreasing in t"]
+    body = []
+    for row in sorted(audit, key=lambda r: (str(r.get("model")), bool(r.get("summary")))):
+        summary = bool(row.get("summary"))
+        body.append(
+            [
+                row.get("model"),
+                "all targets" if summary else rubric_label(row.get("stated_target")),
+                "" if summary else row.get("n"),
+                "" if summary else row.get("n_answered"),
+                "" if summary else fmt_num(row.get("answered_precision")),
+                "" if summary else fmt_num(row.get("precision_lower")),
+                fmt_num(row.get("max_shortfall" if summary else "shortfall")),
+                _yes_no(row.get("passes")),
+                "" if summary else fmt_num(row.get("abstention_rate"), ".1%"),
+                _yes_no(row.get("abstention_monotone")),
+            ]
+        )
+    return section(
+        "audit",
+        "Behavioural calibration",
+        table_html(headers, body, cls="audit"),
+        "A behaviourally calibrated model answers only when its chance of being right exceeds "
+        "the stated t, so its precision among answered questions is at least t and it abstains "
+        "more as t grows. “lower bound” is a one-sided confidence bound on that precision.",
+    )
+
+
+def calibration_section(
+    calibration: Sequence[Mapping[str, Any]], reliability: str, risk_coverage: str
+) -> Markup:
+    """Reliability and risk–coverage plots plus Brier / ECE / AURC per model and condition."""
+    headers = ["model", "rubric", "n", "accuracy", "mean confidence", "Brier", "ECE", "AURC"]
+    body = [
+        [
+            row.get("model"),
+            rubric_label(row.get("stated_target")),
+            row.get("n"),
+            fmt_num(row.get("accuracy"), ".1%"),
+            fmt_num(row.get("mean_confidence")),
+            fmt_num(row.get("brier")),
+            fmt_num(row.get("ece")),
+            fmt_num(row.get("aurc")),
+        ]
+        for row in calibration
+    ]
+    figures = Markup(
+        f'<div class="figures"><div class="figure">{reliability}</div>'
+        f'<div class="figure">{risk_coverage}</div></div>'
+    )
+    return section(
+        "calibration",
+        "Stated confidence",
+        figures,
+        table_html(headers, body, cls="calibration"),
+        "Computed on answered (right or wrong) records that state a confidence; plots pool all "
+        "rubric conditions of a model. Calibration error alone is not a hallucination metric: "
+        "read it next to the right / wrong / IDK shares above.",
+    )
+
+
+def answers_section(table: GradedTable, *, per_verdict: int = 3) -> Markup:
+    """A few answers per model and verdict, and the ungraded reasons, shown as text."""
+    body: list[list[Any]] = []
+    for model in sorted(set(table.model.tolist())):
+        mine = np.flatnonzero(table.model == model)
+        for code, name in _VERDICT_ORDER:
+            for i in mine[table.verdict[mine] == code][:per_verdict].tolist():
+                text = table.answer[i]
+                if code == UNGRADED_CODE:
+                    text = f"[{table.ungraded_reason[i]}] {text}".rstrip()
+                body.append(
+                    [
+                        model,
+                        name,
+                        table.item_id[i],
+                        rubric_label(float(table.stated_target[i]), table.style[i]),
+                        fmt_num(float(table.confidence[i]), ".2f"),
+                        text,
+                    ]
+                )
+    reasons = Counter(
+        (m, r)
+        for m, r, v in zip(table.model, table.ungraded_reason, table.verdict, strict=True)
+        if v == UNGRADED_CODE
+    )
+    parts: list[Markup | str] = [
+        table_html(
+            ["model", "verdict", "item", "rubric", "confidence", "answer"], body, cls="answers"
+        )
+    ]
+    if reasons:
+        rows = [[m, r, c] for (m, r), c in sorted(reasons.items())]
+        parts += ["Why records are ungraded:", table_html(["model", "reason", "records"], rows)]
+    return section("answers", f"Sample answers (up to {per_verdict} per verdict)", *parts)
+
+
+def _yes_no(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "yes" if value else "NO"
