@@ -179,17 +179,28 @@ class RunDir:
         """Write graded.jsonl and graded.parquet (atomically each)."""
         rows = graded_rows(records)
         lines = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in rows)
-        atomic_write(self.path / "graded.jsonl", lines.encode("utf-8"))
-        self._write_parquet(rows, records)
+        data = lines.encode("utf-8")
+        atomic_write(self.path / "graded.jsonl", data)
+        names = list(rows[0]) if rows else list(GRADED_COLUMNS)
+        self._write_parquet(data, names)
 
-    def _write_parquet(self, rows: list[dict[str, Any]], records: Sequence[Graded]) -> None:
+    def _write_parquet(self, jsonl: bytes, names: list[str]) -> None:
+        # Parsed from the JSONL bytes with an explicit schema: pa.array() on Python lists
+        # would import pandas (seconds of start-up) through pyarrow's pandas shim.
         import pyarrow as pa
+        import pyarrow.json as pa_json
         import pyarrow.parquet as pq
 
-        names = list(rows[0]) if rows else list(GRADED_COLUMNS)
         types = {"stated_target": pa.float64(), "sample": pa.int64(), "confidence": pa.float64()}
-        arrays = [pa.array([r[n] for r in rows], type=types.get(n, pa.string())) for n in names]
-        table = pa.Table.from_arrays(arrays, names=names)
+        schema = pa.schema([(n, types.get(n, pa.string())) for n in names])
+        if jsonl:
+            table = pa_json.read_json(
+                pa.BufferReader(jsonl),
+                read_options=pa_json.ReadOptions(block_size=max(1 << 20, len(jsonl) + 1)),
+                parse_options=pa_json.ParseOptions(explicit_schema=schema),
+            )
+        else:
+            table = schema.empty_table()
         tmp = self.path / f".graded.parquet.tmp{os.getpid()}"
         pq.write_table(table, tmp)
         os.replace(tmp, self.path / "graded.parquet")

@@ -42,6 +42,12 @@ def unit_hash(*parts: object) -> float:
     return int.from_bytes(digest[:8], "big") / 2.0**64
 
 
+def _wrong_answer(question: str) -> str:
+    """A made-up answer with no digits that matches no gold answer, fixed by ``question``."""
+    digest = hashlib.sha256(question.encode("utf-8")).hexdigest()[:8]
+    return "Zq" + "".join(chr(ord("a") + int(ch, 16)) for ch in digest)
+
+
 def _load_table(path: Path) -> dict[str, str]:
     if not path.is_file():
         raise InputError("answer table not found", path=str(path))
@@ -128,7 +134,7 @@ class ScriptedBackend:
         gold = self._key.get(question)
         if gold is not None and unit_hash(self._seed, question, request.sample) < c:
             return Reply(text=gold)
-        return Reply(text=f"Zq{unit_hash(question, 'wrong'):.6f}"[:10])
+        return Reply(text=_wrong_answer(question))
 
     async def aclose(self) -> None:
         """Nothing to release."""

@@ -1,0 +1,42 @@
+"""Real question sets from ../shared/data run through the scripted backend and the real grader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dontguess.backends.scripted import IDK, unit_hash
+from dontguess.cli import main
+from dontguess.items import load_items
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.mark.parametrize("name", ["simpleqa", "nq_open", "popqa", "triviaqa", "entityquestions"])
+def test_builtin_set_through_scripted_backend(
+    name: str, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DONTGUESS_DATA_DIR", str(shared_data))
+    out = tmp_path / name
+    rc = main(
+        ["run", "--model", "scripted:calibrated,seed=1", "--dataset", name, "--limit", "120",
+         "--targets", "0.75", "--out", str(out), "--format", "json", "--no-progress"]
+    )  # fmt: skip
+    assert rc == 0
+    items = {i.id: i for i in load_items(name, limit=120)}
+    rows = [json.loads(x) for x in (out / "graded.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 * len(items) == 240
+    for r in rows:
+        item = items[r["item_id"]]
+        c = unit_hash(1, item.question.strip())
+        if r["stated_target"] == 0.75 and c <= 0.75:
+            assert r["answer"] == IDK and r["verdict"] == "abstained"
+            continue
+        # the simulated model answers the first gold answer, or a made-up wrong one
+        gave_gold = bool(item.answers) and r["answer"] == item.answers[0]
+        assert r["verdict"] == ("correct" if gave_gold else "incorrect"), (r, item.answers)
+    closed = [r for r in rows if r["stated_target"] is None]
+    accuracy = sum(r["verdict"] == "correct" for r in closed) / len(closed)
+    assert 0.3 < accuracy < 0.7  # E[c] = 0.5 for c ~ U(0, 1)
