@@ -1,0 +1,137 @@
+"""``dontguess score``: formats, hand-worked scores and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dontguess.cli import main
+
+ROWS = [
+    # model m, closed rubric: 3 right, 1 wrong, 1 IDK, 1 ungraded
+    '{"item_id": 1, "model": "m", "verdict": "correct", "topic": "a", "confidence": 0.9}',
+    '{"item_id": 2, "model": "m", "verdict": "Correct", "topic": "a", "confidence": 0.8}',
+    '{"item_id": 3, "model": "m", "verdict": "CORRECT", "topic": "b", "confidence": 0.7}',
+    '{"item_id": 4, "model": "m", "verdict": "incorrect", "topic": "b", "confidence": 0.6}',
+    '{"item_id": 5, "model": "m", "verdict": "abstained", "topic": "b"}',
+    '{"item_id": 6, "model": "m", "verdict": "", "ungraded_reason": "timeout", "topic": "b"}',
+    # model m at stated t = 0.5: 1 right, 1 IDK
+    '{"item_id": 1, "model": "m", "verdict": "correct", "stated_target": 0.5, "topic": "a"}',
+    '{"item_id": 2, "model": "m", "verdict": "abstained", "stated_target": 0.5, "topic": "a"}',
+]
+
+
+@pytest.fixture
+def graded(tmp_path: Path) -> Path:
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(ROWS) + "\n")
+    return path
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:  # type: ignore[type-arg]
+    assert main(["score", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_hand_worked_scores(graded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _json(capsys, str(graded), "--targets", "0,0.75")
+    closed = {r["score_target"]: r for r in doc["rows"] if r["stated_target"] is None}
+    assert set(closed) == {0.0, 0.75}
+    row = closed[0.75]
+    assert (row["n"], row["n_correct"], row["n_incorrect"], row["n_abstained"]) == (5, 3, 1, 1)
+    assert row["n_ungraded"] == 1
+    assert row["penalty"] == 3.0
+    assert row["score"] == pytest.approx((3 - 3 * 1) / 5)
+    assert closed[0.0]["score"] == pytest.approx(3 / 5) == closed[0.0]["accuracy"]
+    assert row["score_ci_low"] is None  # no bootstrap asked
+    (open5,) = [r for r in doc["rows"] if r["stated_target"] == 0.5]
+    assert open5["score_target"] == 0.5 and open5["score"] == pytest.approx(1 / 2)
+    assert doc["audit"] and doc["calibration"][0]["n"] == 4
+
+
+def test_by_all_targets_bootstrap(graded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _json(capsys, str(graded), "--by", "topic", "--all-targets", "--bootstrap", "50")
+    rows = doc["rows"]
+    assert {r["topic"] for r in rows} == {"a", "b"}
+    open_rows = [r for r in rows if r["stated_target"] == 0.5]
+    assert {r["score_target"] for r in open_rows} == {0.0, 0.5, 0.75, 0.9}
+    closed_a = [r for r in rows if r["stated_target"] is None and r["topic"] == "a"]
+    assert all(r["score_ci_low"] is not None for r in closed_a)
+
+
+def test_nan_is_json_null(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "idk.csv"
+    path.write_text("item_id,model,verdict\n1,m,abstained\n2,m,abstained\n")
+    (row, *_) = _json(capsys, str(path))["rows"]
+    assert row["attempted_accuracy"] is None  # no attempted answer: undefined, not 0
+    assert row["score"] == 0.0
+
+
+def test_table_and_csv(graded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(graded)]) == 0
+    out = capsys.readouterr().out
+    assert "Confidence-target scores" in out and "Behavioural calibration" in out
+    assert "Brier" in out and "closed" in out
+    assert main(["score", str(graded), "--format", "csv", "--targets", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("model,stated_target,") and "score_ci_high" in lines[0]
+    assert len(lines) == 1 + 2  # closed at t=0, open at its stated 0.5
+
+
+@pytest.mark.parametrize(
+    ("argv", "content", "match"),
+    [
+        (["--targets", "0,1"], None, r"--targets: 1 is outside \[0, 1\)"),
+        (["--targets", "x"], None, r"--targets: 'x' is not a number"),
+        (["--by", "lang"], None, r"--by lang: no such column .*topic"),
+        (["--bootstrap", "-1"], None, r"--bootstrap must be >= 0"),
+        ([], "", r"g\.jsonl: no records"),
+        ([], '{"item_id": 1, "model": "m"}\n', r"missing column 'verdict'"),
+        ([], '{"item_id": 1, "model": "m", "verdict": "yes"}\n', r"g\.jsonl:1: verdict .*'yes'"),
+        (
+            [],
+            '{"item_id": 1, "model": "m", "verdict": "correct"}\n'
+            '{"item_id": 2, "model": "m", "verdict": "correct", "confidence": 2}\n',
+            r"g\.jsonl:2: confidence must be in \[0, 1\], got 2\.0",
+        ),
+        (
+            [],
+            '{"item_id": 1, "model": "m", "verdict": "correct", "stated_target": 1.0}\n',
+            r"g\.jsonl:1: stated_target must be in \[0, 1\)",
+        ),
+    ],
+)
+def test_errors_are_one_line_exit_2(
+    graded: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    content: str | None,
+    match: str,
+) -> None:
+    if content is not None:
+        graded.write_text(content)
+    assert main(["score", str(graded), *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert "\n" not in err and err.startswith("dontguess score: error: ")
+    assert re.search(match, err), err
+
+
+def test_console_script_and_run_directory(graded: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "graded.jsonl").write_text(graded.read_text())
+    proc = subprocess.run(
+        [sys.executable, "-m", "dontguess", "score", str(run), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"][0]["model"] == "m"
