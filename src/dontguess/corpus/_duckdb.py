@@ -1,0 +1,145 @@
+"""The DuckDB engine (private): one SQL query, out of core, spilling under a memory limit."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from dontguess.corpus._sql import group_query
+from dontguess.corpus.spec import EngineSpec, Extractor, InputFile, SourceSpec
+from dontguess.corpus.stats import GroupRow
+from dontguess.errors import InputError, MissingDependencyError, SchemaError
+
+__all__ = ["duckdb_groups", "lit"]
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _reader(fmt: str, paths: Sequence[str], columns: Sequence[str] = ()) -> str:
+    """The table function reading ``paths``; JSON ``columns`` are read as VARCHAR."""
+    files = "[" + ", ".join(lit(p) for p in paths) + "]"
+    if fmt == "jsonl":
+        if columns:
+            spec = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns)
+            return f"read_json({files}, format='newline_delimited', columns={{{spec}}})"
+        return f"read_json({files}, format='newline_delimited', union_by_name=true)"
+    if fmt == "csv":
+        return f"read_csv({files}, header=true, all_varchar=true, union_by_name=true)"
+    if fmt == "parquet":
+        return f"read_parquet({files}, union_by_name=true)"
+    return (
+        f"read_csv({files}, columns={{'text': 'VARCHAR'}}, header=false, delim='\\x1f', "
+        "quote='', escape='', auto_detect=false, max_line_size=16777216)"
+    )
+
+
+def _columns(con: Any, reader: str, where: str) -> list[str]:
+    import duckdb
+
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read {where}: {str(exc).splitlines()[0]}") from exc
+    return [str(r[0]) for r in rows]
+
+
+def _need(columns: list[str], name: str, where: str, flag: str) -> None:
+    if name not in columns:
+        raise SchemaError(
+            f"{where} has no column {name!r} (set it with {flag}); columns: {', '.join(columns)}"
+        )
+
+
+def _relation_expr(columns: list[str], source: SourceSpec, where: str) -> str:
+    if source.relation_col is not None:
+        _need(columns, source.relation_col, where, "--relation-col")
+        return f"CAST({ident(source.relation_col)} AS VARCHAR)"
+    return "CAST(relation AS VARCHAR)" if "relation" in columns else "CAST(NULL AS VARCHAR)"
+
+
+def _select(con: Any, fmt: str, paths: Sequence[str], source: SourceSpec) -> str:
+    reader = _reader(fmt, paths)
+    where = paths[0] if len(paths) == 1 else f"{paths[0]} (and {len(paths) - 1} more)"
+    ex = source.extractor
+    if ex is None:
+        columns = _columns(con, reader, where)
+        _need(columns, source.prompt_col, where, "--prompt-col")
+        _need(columns, source.answer_col, where, "--answer-col")
+        rel = _relation_expr(columns, source, where)
+        if fmt == "jsonl":
+            wanted = [source.prompt_col, source.answer_col]
+            wanted += [c for c in (source.relation_col or "relation",) if c in columns]
+            reader = _reader(fmt, paths, wanted)
+        return (
+            f"SELECT CAST({ident(source.prompt_col)} AS VARCHAR) AS prompt, "
+            f"CAST({ident(source.answer_col)} AS VARCHAR) AS answer, {rel} AS relation "
+            f"FROM {reader}"
+        )
+    if fmt == "text":
+        text = "text"
+    else:
+        columns = _columns(con, reader, where)
+        _need(columns, source.text_field, where, "--text-field")
+        text = ident(source.text_field)
+        if fmt == "jsonl":
+            reader = _reader(fmt, paths, [source.text_field])
+    return _extract(ex, f"(SELECT CAST({text} AS VARCHAR) AS t FROM {reader})")
+
+
+def _extract(ex: Extractor, table: str) -> str:
+    pat = lit(ex.pattern)
+
+    def group(index: int) -> str:
+        return f"unnest(regexp_extract_all(t, {pat}, {index}))"
+
+    rel = group(ex.relation_group) if ex.relation_group else "CAST(NULL AS VARCHAR)"
+    return (
+        f"SELECT {group(ex.prompt_group)} AS prompt, {group(ex.answer_group)} AS answer, "
+        f"{rel} AS relation FROM {table} WHERE t IS NOT NULL"
+    )
+
+
+def duckdb_groups(
+    files: Sequence[InputFile], source: SourceSpec, engine: EngineSpec
+) -> list[GroupRow]:
+    """Run the count in an in-memory DuckDB database and return the group rows."""
+    try:
+        import duckdb
+    except ImportError as exc:
+        raise MissingDependencyError("duckdb", "corpus") from exc
+    config: dict[str, Any] = {
+        "memory_limit": engine.memory_limit,
+        "temp_directory": engine.spill_dir or tempfile.gettempdir(),
+        "preserve_insertion_order": False,
+    }
+    if engine.threads is not None:
+        config["threads"] = engine.threads
+    try:
+        con = duckdb.connect(":memory:", config=config)
+    except duckdb.Error as exc:
+        raise InputError(f"bad DuckDB setting: {str(exc).splitlines()[0]}") from exc
+    try:
+        by_fmt: dict[str, list[str]] = {}
+        for f in files:
+            by_fmt.setdefault(f.fmt, []).append(f.path)
+        union = " UNION ALL ".join(
+            _select(con, fmt, paths, source) for fmt, paths in by_fmt.items()
+        )
+        try:
+            rows = con.execute(group_query(union, lit(source.idk))).fetchall()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"DuckDB could not count the input: {str(exc).splitlines()[0]}"
+            ) from exc
+    finally:
+        con.close()
+    return [GroupRow(r[0], int(r[1]), bool(r[2]), bool(r[3]), int(r[4]), int(r[5])) for r in rows]
