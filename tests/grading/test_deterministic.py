@@ -36,7 +36,11 @@ TEXT_CASES = [
     (("Michio Sugeno",), "Michio Sugeno received it in 2010.", C),
     (("Paris",), "It is not Paris, it is Lyon.", None),
     (("Paris",), "Paris or London", None),
-    (("US",), "It happened in a small town in the US during the late 1800s", None),
+    (("red",), "The flag shows a red cross on a white field with five stars", None),
+    (("AB",), "The universal recipient is blood group AB positive (AB+).", C),
+    (("Bb",), "Trumpets are most commonly pitched in B♭.", C),
+    (("Bb",), "B♭ and C.", None),
+    (("45",), "There were 45 states at the start of the 20th century.", C),
     (("US",), "the US", C),
     (("Unknown",), "Unknown", C),
 ]

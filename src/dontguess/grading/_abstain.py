@@ -1,10 +1,12 @@
 """Conservative detection of "I don't know" replies.
 
-A reply is an abstention when it is empty, or when it is made only of abstention clauses
+A reply is an abstention when it is empty, or when it opens with an abstention clause
 ("I don't know", "I'm not sure", "I cannot answer that", "IDK", "Unknown", "No comment",
-...) and filler (apologies, "as an AI", advice to look elsewhere). A clause that names a
-guess ("I think", "probably", "maybe", "it's ...", "the answer is ...") or any other
-content makes the reply an answer: "I'm not sure, but I think it's Paris" is an answer.
+...) and every other clause is an abstention, filler (apologies, "as an AI", advice to
+look elsewhere) or explanation (more than four words, no digits, no affirmative
+"is/was/are ..." statement). A clause that names a guess ("I think", "probably", "maybe",
+"it's ...", "the answer is ...") or states anything else makes the reply an answer:
+"I'm not sure, but I think it's Paris" and "I don't know, but Paris" are answers.
 """
 
 from __future__ import annotations
@@ -70,15 +72,32 @@ _LEADING_FILLER = re.compile(
 _FILLER = re.compile(
     r"^(?:you (?:may|might|could|can|should|would)(?: want to| wish to| need to)?|"
     r"i (?:would |'d )?(?:recommend|suggest|advise|encourage)|please|try|consider|"
-    r"if you (?:have|can|could|need|want|provide)|feel free|i hope|let me know|"
-    r"my (?:knowledge|training|information|data)|i (?:can|could) help|"
+    r"if (?:you|you're|you are) (?:have|can|could|need|want|provide|looking|interested)|"
+    r"feel free|i hope|let me know|is there anything|"
+    r"they (?:might|may|could|should|would|will) (?:have|be able)|"
+    r"my (?:knowledge|training|information|data)|i (?:can|could) (?:help|try|suggest)|"
     r"(?:for|to get) (?:accurate|reliable|the most|up-to-date|more)|thank)"
 )
-_CLAUSE_SPLIT = re.compile(r"[.!?;]+(?=\s|$)|\n+|,?\s+(?:but|however|although|though|yet)\b,?|:\s")
+_CLAUSE_SPLIT = re.compile(
+    r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
+    r"[.!?;]+(?=\s|$)|\n+|,?\s+(?:but|however|although|though|yet)\b,?|:\s"
+)
+
+
+_ASSERTS = re.compile(
+    r"\b(?:is|was|are|were|'s|'re)\s+(?!not\b|no\b|never\b|n't|possible|unclear|unknown|"
+    r"uncertain|limited|scarce|sparse|incomplete|difficult|hard|likely|often|usually|"
+    r"generally|typically|available|only\b)"
+)
+
+
+def _explains(clause: str) -> bool:
+    """A longer clause with no digits and no affirmative "is/was ..." statement."""
+    return len(clause.split()) > 4 and not re.search(r"\d", clause) and not _ASSERTS.search(clause)
 
 
 def _kind(clause: str) -> str:
-    """Classify one clause as ``filler``, ``abstain`` or ``content``."""
+    """Classify one clause as ``filler``, ``abstain``, ``explain`` or ``content``."""
     previous = None
     while previous != clause:
         previous, clause = clause, _LEADING_FILLER.sub("", clause).strip(" ,-:\"'()*")
@@ -86,9 +105,14 @@ def _kind(clause: str) -> str:
         return "filler"
     if _WHOLE.fullmatch(clause):
         return "abstain"
-    if _ABSTAIN.search(clause) and not _COMMIT.search(clause):
+    commits = _COMMIT.search(clause)
+    if _ABSTAIN.search(clause) and not commits:
         return "abstain"
-    return "filler" if _FILLER.match(clause) else "content"
+    if commits:
+        return "content"
+    if _FILLER.match(clause):
+        return "filler"
+    return "explain" if _explains(clause) else "content"
 
 
 def detect_abstention(text: str | None) -> bool:
@@ -116,7 +140,7 @@ def detect_abstention(text: str | None) -> bool:
     kinds = [k for k in kinds if k != "filler"]
     if not kinds:
         return _apology(lowered)
-    return all(k == "abstain" for k in kinds)
+    return kinds[0] == "abstain" and all(k in ("abstain", "explain") for k in kinds)
 
 
 def _apology(lowered: str) -> bool:

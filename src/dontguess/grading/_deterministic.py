@@ -8,12 +8,18 @@ from dontguess.grading._abstain import detect_abstention
 from dontguess.grading._base import Grade
 from dontguess.grading._choice import gold_letter, pick_choice
 from dontguess.grading._match import match_answers
-from dontguess.grading._normalize import normalize_answer
+from dontguess.grading._normalize import fold_quotes, normalize_answer
 from dontguess.records import Item, Reply, Verdict
 
 __all__ = ["DeterministicGrader"]
 
 NoMatch = Literal["incorrect", "ungraded"]
+
+
+def _key(text: str) -> str:
+    """Exact-match key: the normalised text, or for all-symbol text (an emoji flag, "---")
+    the case-folded stripped text itself."""
+    return normalize_answer(text) or fold_quotes(text).strip().casefold()
 
 
 def _ungraded(reason: str) -> Grade:
@@ -62,10 +68,10 @@ class DeterministicGrader:
 
     def grade_text(self, item: Item, text: str) -> Grade:
         """Synchronous core of :meth:`grade`, for a reply text that arrived without error."""
-        norm = normalize_answer(text)
-        if norm and any(normalize_answer(g) == norm for g in item.answers):
+        key = _key(text)
+        if key and any(_key(g) == key for g in item.answers):
             return Grade(Verdict.CORRECT, method="exact")
-        if norm and any(normalize_answer(g) == norm for g in item.incorrect_answers):
+        if key and any(_key(g) == key for g in item.incorrect_answers):
             return Grade(Verdict.INCORRECT, method="incorrect-answer")
         if detect_abstention(text):
             return Grade(Verdict.ABSTAINED, method="abstention")

@@ -6,11 +6,12 @@ takes any match as correct, otherwise any ambiguity as ungraded, otherwise no ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dontguess.grading._dates import DateParts, find_dates
-from dontguess.grading._normalize import normalize_answer
-from dontguess.grading._numbers import find_numbers, gold_number, number_matches
+from dontguess.grading._normalize import fold_quotes, normalize_answer
+from dontguess.grading._numbers import find_numbers, gold_number, has_ordinal, number_matches
 
 __all__ = ["MatchResult", "match_answers"]
 
@@ -37,23 +38,36 @@ def _find(haystack: list[str], needle: list[str]) -> int:
     return -1
 
 
-def _contains(gold: str, reply: list[str]) -> MatchResult | None:
+def _acronym_in(raw_gold: str, raw_reply: str) -> bool:
+    """A short gold with a capital letter ("AB", "Bb", "US") written verbatim as a word."""
+    gold = raw_gold.strip().rstrip(".")
+    if len(gold) < 2 or gold.islower() or not gold.isalnum():
+        return False
+    return re.search(rf"(?<!\w){re.escape(gold)}(?!\w)", fold_quotes(raw_reply)) is not None
+
+
+def _contains(gold: str, reply: list[str], raw_gold: str, raw_reply: str) -> MatchResult | None:
     """Containment of the gold's tokens, on token boundaries, in the reply's tokens.
 
-    Counts when the gold is distinctive (≥ 4 characters normalised) or the reply is short
-    (at most 2·k + 2 tokens for a k-token gold); not when a negation sits within three
-    tokens before it, nor when the reply offers alternatives ("or") absent from the gold.
+    Counts when the gold is distinctive (≥ 4 characters normalised), the reply is short
+    (at most 2·k + 2 tokens for a k-token gold), or the short gold has a capital letter
+    and appears verbatim ("AB" in "AB positive"); not when a negation sits within three
+    tokens before it, nor when the reply offers alternatives ("or") absent from the gold,
+    nor when a short reply lists several answers ("B♭ and C").
     """
     needle = gold.split(" ")
     start = _find(reply, needle)
     if start < 0:
         return None
-    if len(gold) < SHORT_GOLD_CHARS and len(reply) > 2 * len(needle) + 2:
+    short = len(gold) < SHORT_GOLD_CHARS and len(reply) > 2 * len(needle) + 2
+    if short and not _acronym_in(raw_gold, raw_reply):
         return MatchResult("ambiguous", f"short gold {gold!r} occurs inside a long reply")
     if _NEGATIONS & set(reply[max(0, start - 3) : start]):
         return MatchResult("ambiguous", f"gold {gold!r} occurs after a negation")
     if (_ALTERNATIVES & set(reply)) - set(needle):
         return MatchResult("ambiguous", f"reply offers alternatives besides {gold!r}")
+    if len(reply) <= 2 * len(needle) + 4 and "and" in set(reply) - set(needle):
+        return MatchResult("ambiguous", f"reply lists other answers besides {gold!r}")
     return MatchResult("match", "contains")
 
 
@@ -83,7 +97,7 @@ def _numbers(gold: str, reply: str) -> MatchResult | None:
     value = gold_number(gold)
     if value is None or not _is_mostly_number(normalize_answer(gold)):
         return None
-    found = find_numbers(reply)
+    found = find_numbers(reply, ordinals=has_ordinal(gold))
     if not found:
         return None
     hits = [number_matches(value, n) for n in found]
@@ -100,7 +114,7 @@ def _one_gold(gold: str, reply: str, reply_tokens: list[str]) -> list[MatchResul
         return []
     if norm == " ".join(reply_tokens):
         return [MatchResult("match", "exact")]
-    results = [_contains(norm, reply_tokens)]
+    results = [_contains(norm, reply_tokens, gold, reply)]
     date = _gold_date(gold)
     if date is not None:
         results.append(_dates(date, reply))

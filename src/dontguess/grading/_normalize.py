@@ -13,11 +13,13 @@ __all__ = ["fold_quotes", "normalize_answer", "tokens"]
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "♭": "b"}
+)
 
 
 def fold_quotes(text: str) -> str:
-    """NFKC-normalise ``text`` and turn curly quotes and backticks into straight ones."""
+    """NFKC-normalise ``text``; curly quotes and backticks → straight ones, ``♭`` → ``b``."""
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 

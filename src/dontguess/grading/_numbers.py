@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["find_numbers", "gold_number", "number_matches"]
+__all__ = ["find_numbers", "gold_number", "has_ordinal", "number_matches"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -29,6 +29,7 @@ _DIGITS = re.compile(
     re.IGNORECASE,
 )
 _SHORT_SCALES = {"k": 1000, "m": 10**6, "bn": 10**9}
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
 def _words_value(phrase: str) -> Decimal | None:
@@ -48,12 +49,18 @@ def _words_value(phrase: str) -> Decimal | None:
     return Decimal(total + current) if seen else None
 
 
-def find_numbers(text: str) -> list[Decimal]:
+def has_ordinal(text: str) -> bool:
+    """Whether ``text`` writes an ordinal in digits (``170th``, ``1st``)."""
+    return bool(re.search(r"\d(?:st|nd|rd|th)\b", text, re.IGNORECASE))
+
+
+def find_numbers(text: str, *, ordinals: bool = True) -> list[Decimal]:
     """All numbers written in ``text``, in order of appearance.
 
     Digits may use thousands commas (``1,200``), decimals (``3.14``), a minus sign and a
     scale word (``1.2 million``, ``5k``); number words (``twelve``, ``twenty-one``,
-    ``three hundred``) are read as well. Ordinals' digits (``170th``) count as numbers.
+    ``three hundred``) are read as well. Ordinals in digits (``170th``) count as numbers
+    unless ``ordinals=False``.
 
     >>> [str(n) for n in find_numbers("about 1,200 people, twelve of them 3.5 m tall")]
     ['1200', '12', '3.5']
@@ -61,6 +68,8 @@ def find_numbers(text: str) -> list[Decimal]:
     found: list[tuple[int, Decimal]] = []
     for m in _DIGITS.finditer(text):
         sign, whole, frac, scale = m.groups()
+        if not ordinals and _ORDINAL.match(text, m.end()):
+            continue
         try:
             value = Decimal(whole.replace(",", "") + (frac or ""))
         except InvalidOperation:  # pragma: no cover - the regex only admits digits

@@ -1,0 +1,75 @@
+"""Agreement of the deterministic grader with graded answers from other studies.
+
+Run with ``-rP`` to see the tables quoted in docs/grading.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dontguess.grading import DeterministicGrader, detect_abstention
+from dontguess.items import load_items
+from dontguess.records import Item
+
+pytestmark = pytest.mark.shared
+GRADER = DeterministicGrader()
+
+
+def _ours(item: Item, text: str) -> str:
+    verdict = GRADER.grade_text(item, text).verdict
+    return "ungraded" if verdict is None else verdict.value
+
+
+@pytest.fixture
+def data(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DONTGUESS_DATA_DIR", str(shared_data))
+    return shared_data
+
+
+def test_abstention_vs_simpleqa_classifier(data: Path) -> None:
+    path = data / "graded_answers/simpleqa_abstention_customgpt/abstention_classifications.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    table = Counter(
+        (r["classifier"]["classification"], detect_abstention(r["provider_response"])) for r in rows
+    )
+    print("(gpt-5-nano classification, detect_abstention):", sorted(table.items()))
+    assert sum(table.values()) == 2445
+    assert table[("attempt", True)] == 0  # never calls a committed answer "I don't know"
+    assert table[("abstention", True)] >= 0.7 * (
+        table[("abstention", True)] + table[("abstention", False)]
+    )
+
+
+def test_simpleqa_vs_simple_evals_judge(data: Path) -> None:
+    by_question = {item.question: item for item in load_items("simpleqa")}
+    table: Counter[tuple[str, str]] = Counter()
+    for path in sorted((data / "logs/simple_evals_ru/simpleqa").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            item = by_question.get(row["instruction"])
+            table[
+                (row["judge_pred"], "absent" if item is None else _ours(item, row["answer"]))
+            ] += 1
+    print("(simple-evals judge, deterministic):", sorted(table.items()))
+    assert table[("incorrect", "correct")] == 0 and table[("not_attempted", "correct")] == 0
+    assert table[("correct", "correct")] == sum(v for (j, _), v in table.items() if j == "correct")
+    assert table[("not_attempted", "abstained")] >= 15
+
+
+def test_triviaqa_vs_llm_judge(data: Path) -> None:
+    items = {item.id: item for item in load_items("triviaqa")}
+    path = data / "graded_answers/triviaqa_persona_study/rq3_responses.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        table = Counter(
+            (row["judge_verdict"], _ours(items[row["qid"]], row["content"]))
+            for row in csv.DictReader(f)
+        )
+    print("(LLM judge, deterministic):", sorted(table.items()))
+    said_correct = table[("correct", "correct")] + table[("incorrect", "correct")]
+    assert table[("correct", "correct")] / said_correct >= 0.99
+    assert table[("correct", "correct")] >= 0.85 * 1294
