@@ -142,3 +142,20 @@ def test_unknown_sources(tmp_path: Path) -> None:
     (tmp_path / "q.txt").write_text("hello")
     with pytest.raises(InputError, match="unknown file type"):
         load_items(str(tmp_path / "q.txt"))
+
+
+def test_choices_are_put_in_the_question(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "mc.jsonl",
+        [
+            {
+                "id": "m",
+                "question": "Capital of France?",
+                "answer": "B",
+                "choices": ["Rome", "Paris"],
+            }
+        ],
+    )
+    (item,) = load_items(str(path))
+    assert item.kind == "choice" and item.choices == ("Rome", "Paris")
+    assert item.question == "Capital of France?\n\nA) Rome\nB) Paris"

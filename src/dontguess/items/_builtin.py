@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dontguess.errors import InputError
-from dontguess.items._generic import Columns, as_list, rows_to_items
+from dontguess.items._generic import Columns, as_list, rows_to_items, with_choices
 from dontguess.items._rows import read_rows
 from dontguess.records import Item
 
@@ -166,7 +166,7 @@ def _truthfulqa_binary(seed: int) -> Callable[[int, dict[str, Any], str, str], I
         choices = tuple(reversed(options)) if flip else tuple(options)
         return Item(
             id=item_id,
-            question=row["Question"],
+            question=with_choices(row["Question"], choices),
             answers=("B" if flip else "A",),
             kind="choice",
             choices=choices,

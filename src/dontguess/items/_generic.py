@@ -15,7 +15,7 @@ from dontguess.errors import InputError, SchemaError
 from dontguess.items._rows import Row
 from dontguess.records import Item
 
-__all__ = ["KINDS", "Columns", "as_list", "rows_to_items"]
+__all__ = ["KINDS", "Columns", "as_list", "rows_to_items", "with_choices"]
 
 KINDS = ("choice", "date", "number", "text", "unknowable")
 
@@ -51,6 +51,19 @@ def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
             raise InputError(f"column {where!r}: expected a JSON list", path=path, line=line)
         return as_list(parsed, where=where, path=path, line=line)
     return [text]
+
+
+def with_choices(question: str, choices: tuple[str, ...]) -> str:
+    """The question followed by its lettered options, as put to the model.
+
+    >>> print(with_choices("Capital of France?", ("Rome", "Paris")))
+    Capital of France?
+    <BLANKLINE>
+    A) Rome
+    B) Paris
+    """
+    lines = [f"{chr(ord('A') + i)}) {choice}" for i, choice in enumerate(choices)]
+    return question + "\n\n" + "\n".join(lines)
 
 
 def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
@@ -93,10 +106,13 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
             line=line,
         )
     choices = tuple(as_list(row.get("choices"), where="choices", path=path, line=line))
+    if len(choices) > 26:
+        raise InputError(f"at most 26 choices, got {len(choices)}", path=path, line=line)
     groups = {name: "" if row[name] is None else str(row[name]) for name in cols.groups}
+    text = str(question).strip()
     return Item(
         id=item_id,
-        question=str(question).strip(),
+        question=with_choices(text, choices) if choices else text,
         answers=answers,
         kind="choice" if choices and kind == "text" else kind,
         choices=choices,
