@@ -91,9 +91,15 @@ def graded_rows(records: Iterable[Graded]) -> list[dict[str, Any]]:
 
 
 def _git_revision() -> str | None:
+    """The git commit of the dontguess source tree in use, if it is a checkout."""
+    here = Path(__file__).resolve().parent
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

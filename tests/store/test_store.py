@@ -37,6 +37,8 @@ def test_spec_json_and_refusal(tmp_path: Path) -> None:
         "rubric": "open", "target": 0.75, "style": "reward", "template_hash": "abc",
     }  # fmt: skip
     assert doc["versions"]["dontguess"] and doc["versions"]["python"]
+    rev = doc["git_revision"]
+    assert rev is None or (len(rev) == 40 and int(rev, 16) >= 0)
     rd.mark_done()
     rd.begin(SPEC)  # same spec: reopen, DONE removed until the run ends again
     assert not rd.done
