@@ -96,3 +96,25 @@ def test_a_different_run_is_refused(tmp_path: Path) -> None:
     run(_spec((b.name,)), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
     with pytest.raises(StoreError, match="differs in conditions"):
         run(_spec((b.name,), targets=(0.9,)), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
+
+
+class _LogprobBackend(FlakyBackend):
+    async def complete(self, request: Any) -> Any:
+        from dontguess.records import Reply
+
+        return Reply(text="x", logprobs=(-0.1, -0.2))
+
+
+def test_logprobs_give_the_answer_probability_as_confidence(tmp_path: Path) -> None:
+    b = _LogprobBackend()
+    b.name = "fake:lp"
+    result = run(_spec((b.name,)), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
+    assert all(r.confidence == pytest.approx(0.7408182) for r in result.records)  # e^-0.3
+
+
+def test_two_models_in_one_run(tmp_path: Path) -> None:
+    a, b = FlakyBackend(), FlakyBackend()
+    b.name = "fake:other"
+    result = run(_spec((a.name, b.name)), ITEMS[:3], [a, b], ExactGrader(), RunDir(tmp_path))
+    assert {r.model for r in result.records} == {"fake:flaky", "fake:other"}
+    assert len(a.calls) == len(b.calls) == 6 and len(result.records) == 12

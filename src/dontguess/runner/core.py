@@ -10,6 +10,7 @@ requests the journal lacks (or that ended in error), so nothing finished is sent
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -127,6 +128,7 @@ async def _grade(
         reply = replies[job.key]
         groups = {**job.item.groups, "template_hash": job.condition.template_hash or ""}
         base: dict[str, Any] = {
+            "confidence": _sequence_probability(reply),
             "item_id": job.item.id,
             "model": job.model,
             "condition": job.condition,
@@ -141,6 +143,19 @@ async def _grade(
         return Graded(verdict=grade.verdict, ungraded_reason=reason, **base)
 
     return list(await asyncio.gather(*(one(j) for j in jobs)))
+
+
+def _sequence_probability(reply: Reply) -> float | None:
+    """exp(Σ log p) over the answer's tokens: the model's probability of its whole answer.
+
+    Only when log-probabilities were asked for (``--logprobs``) and returned, else ``None``.
+
+    >>> _sequence_probability(Reply(text="a", logprobs=(-0.5, -0.5)))  # e^-1
+    0.36787944117144233
+    """
+    if not reply.logprobs:
+        return None
+    return min(1.0, math.exp(sum(reply.logprobs)))
 
 
 def _score_targets(spec: RunSpec, options: RunOptions) -> tuple[float, ...]:
