@@ -51,6 +51,15 @@ ABSTAIN = [
     "I'm not familiar with that person. I recommend checking a reliable source.",
     "Dunno",
     "I abstain.",
+    "Unclear.",
+    "No information.",
+    "I won't guess.",
+    "I lack the information to answer.",
+    "Cannot determine with certainty.",
+    "I couldn't find any information on a village of that name in Colombia. Records for "
+    "small municipalities are often incomplete.",
+    "I don't have the specific information on who won that prize. If you're looking for "
+    "accurate historical data, I recommend checking a reliable source.",
 ]
 
 ANSWER = [
@@ -82,6 +91,12 @@ ANSWER = [
     "Her birthday is 03-07.",
     "I don't know. Maybe Berlin.",
     "Unknown to many, the answer is Canberra.",
+    "I don't think so.",
+    "I can't say for sure, but no.",
+    "I'm not sure. The capital of Australia is Canberra.",
+    "I don't have real-time data; as of 2021 the population was 8 million.",
+    "Not sure: Paris",
+    "Paris?",
 ]
 
 

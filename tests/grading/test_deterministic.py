@@ -42,6 +42,8 @@ TEXT_CASES = [
     (("Bb",), "B♭ and C.", None),
     (("45",), "There were 45 states at the start of the 20th century.", C),
     (("US",), "the US", C),
+    (("Paris",), "Not sure: Paris", C),
+    (("Paris",), "No, it's not Paris.", None),
     (("Unknown",), "Unknown", C),
 ]
 
@@ -70,6 +72,10 @@ NUMBER_CASES = [
     ("3", "It is 3, maybe 4", None),
     ("$155 million", "155 million dollars", C),
     ("0", "zero", C),
+    ("0", "There are no Qs in STRAWBERRY.", C),
+    ("0", "The letter Q does not appear in STRAWBERRY.", C),
+    ("0", "There is 1 Q.", I),
+    ("170th", "It was the 170th.", C),
 ]
 
 

@@ -21,7 +21,8 @@ _WHOLE = re.compile(
     r"(?:idk|dunno|unknown|not known|unsure|uncertain|not sure|no idea|no clue|n/?a|"
     r"pass|skip|abstain|i abstain|i pass|no comment|i have no comment|no answer|"
     r"i don'?t know|i do not know|not certain|cannot say|can'?t say|"
-    r"unanswerable|no (?:known|definitive) answer)"
+    r"unanswerable|no (?:known|definitive) answer|unclear|no information|not available|"
+    r"cannot determine|can'?t determine|undetermined|unknowable)"
 )
 _NEG = r"(?:don'?t|do not|cannot|can'?t|can not|could not|couldn'?t|am unable to|'?m unable to|am not able to|'?m not able to|won'?t be able to|am not in a position to|'?m not in a position to)"  # noqa: E501
 _ABSTAIN = re.compile(
@@ -50,6 +51,10 @@ _ABSTAIN = re.compile(
             r"\bi(?: would|'d) rather not\b",
             r"\bi (?:prefer|choose|decline|refuse) (?:not )?to (?:answer|guess|respond|say)",
             r"\bi (?:abstain|pass)\b",
+            r"\bi (?:won'?t|will not) (?:guess|answer|speculate|make up)",
+            r"\b(?:cannot|can'?t|unable to) (?:determine|answer|tell|know|say) (?:for sure|"
+            r"with (?:any )?(?:certainty|confidence))",
+            r"\bi lack (?:the |any |enough |sufficient )?(?:information|knowledge|data)",
             r"\b(?:no comment|not enough information|insufficient information)\b",
             r"\bi (?:can|could)(?:not|n'?t) (?:find|locate) any",
         ]

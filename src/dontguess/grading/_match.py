@@ -20,6 +20,12 @@ __all__ = ["MatchResult", "match_answers"]
 SHORT_GOLD_CHARS = 4
 _NEGATIONS = {"not", "no", "never", "t", "neither", "nor", "isnt", "wasnt"}
 _ALTERNATIVES = {"or", "either"}
+#: After a negation these words make a hedge ("not sure: Paris"), not a denial.
+_HEDGED = {"sure", "certain", "confident", "100", "entirely", "completely", "quite", "only"}
+_NONE = re.compile(
+    r"\b(?:none|no|not any|not once|never)\b|\b(?:does not|doesn t|do not|don t) "
+    r"(?:appear|occur|contain|have)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,14 @@ def _find(haystack: list[str], needle: list[str]) -> int:
         if haystack[start : start + n] == needle:
             return start
     return -1
+
+
+def _negated(reply: list[str], start: int) -> bool:
+    """A negation among the three tokens before ``start`` that is not a hedge."""
+    for pos in range(max(0, start - 3), start):
+        if reply[pos] in _NEGATIONS and (pos + 1 >= start or reply[pos + 1] not in _HEDGED):
+            return True
+    return False
 
 
 def _acronym_in(raw_gold: str, raw_reply: str) -> bool:
@@ -62,7 +76,7 @@ def _contains(gold: str, reply: list[str], raw_gold: str, raw_reply: str) -> Mat
     short = len(gold) < SHORT_GOLD_CHARS and len(reply) > 2 * len(needle) + 2
     if short and not _acronym_in(raw_gold, raw_reply):
         return MatchResult("ambiguous", f"short gold {gold!r} occurs inside a long reply")
-    if _NEGATIONS & set(reply[max(0, start - 3) : start]):
+    if _negated(reply, start):
         return MatchResult("ambiguous", f"gold {gold!r} occurs after a negation")
     if (_ALTERNATIVES & set(reply)) - set(needle):
         return MatchResult("ambiguous", f"reply offers alternatives besides {gold!r}")
@@ -98,6 +112,8 @@ def _numbers(gold: str, reply: str) -> MatchResult | None:
     if value is None or not _is_mostly_number(normalize_answer(gold)):
         return None
     found = find_numbers(reply, ordinals=has_ordinal(gold))
+    if not found and value == 0 and _NONE.search(normalize_answer(reply)):
+        found = [value]  # "There are no Qs in STRAWBERRY" states the count 0
     if not found:
         return None
     hits = [number_matches(value, n) for n in found]
