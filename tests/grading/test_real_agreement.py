@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -73,3 +74,34 @@ def test_triviaqa_vs_llm_judge(data: Path) -> None:
     said_correct = table[("correct", "correct")] + table[("incorrect", "correct")]
     assert table[("correct", "correct")] / said_correct >= 0.99
     assert table[("correct", "correct")] >= 0.85 * 1294
+
+
+def test_inspect_match_scorer(data: Path) -> None:
+    """inspect_ai's ``match`` scores of 10 yes/no samples, re-graded by our rules."""
+    folder = data / "logs/inspect_ai/inspect_ai_tests"
+    log = folder / "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval"
+    with zipfile.ZipFile(log) as archive:
+        samples = [
+            json.loads(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("samples/")
+        ]
+    pairs = []
+    for sample in samples:
+        item = Item(id=str(sample["id"]), question=sample["input"], answers=(sample["target"],))
+        reply = sample["output"]["choices"][0]["message"]["content"]
+        pairs.append((sample["scores"]["match"]["value"], _ours(item, reply)))
+    assert len(pairs) == 10
+    assert all((theirs == "C") == (ours == "correct") for theirs, ours in pairs)
+    assert {ours for _, ours in pairs} == {"correct", "incorrect"}
+
+
+def test_lm_eval_gsm8k_extracted_answers(data: Path) -> None:
+    """lm-eval's gsm8k exact_match on its extracted answers, re-graded as numbers."""
+    path = data / "logs/lm_eval_harness/pyfade/samples_gsm8k_2025-09-09T13-31-53.431753.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sample = json.loads(line)
+        gold = sample["target"].rsplit("####", 1)[1].strip()
+        item = Item(id=str(sample["doc_id"]), question="?", answers=(gold,), kind="number")
+        ours = _ours(item, sample["filtered_resps"][0])
+        assert (ours == "correct") == (sample["exact_match"] == 1.0)
