@@ -45,3 +45,12 @@ def test_missing_datasets_names_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "datasets", None)
     with pytest.raises(MissingDependencyError, match=r"dontguess\[datasets\]"):
         load_items("hf:some/dataset")
+
+
+def test_bad_specs(tmp_path: Path) -> None:
+    pytest.importorskip("datasets")
+    with pytest.raises(InputError, match="needs a dataset name"):
+        load_items("hf:")
+    (tmp_path / "not_a_dataset").mkdir()
+    with pytest.raises(InputError, match="cannot load Hugging Face dataset"):
+        load_items(f"hf:{tmp_path / 'not_a_dataset'}")

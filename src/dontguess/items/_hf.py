@@ -58,6 +58,8 @@ def hf_rows(spec: str) -> tuple[str, Iterator[Row]]:
     Without a split: the only split, else ``test``, else an error listing the splits.
     """
     datasets = _import()
+    if not spec.strip():
+        raise InputError("hf: needs a dataset name (hf:NAME[:SPLIT]) or a save_to_disk folder")
     target, split, is_disk = _parse(spec)
     label = f"hf:{target}" + (f":{split}" if split else "")
     try:
@@ -66,7 +68,7 @@ def hf_rows(spec: str) -> tuple[str, Iterator[Row]]:
             if is_disk
             else datasets.load_dataset(target, split=split)
         )
-    except (FileNotFoundError, ValueError, OSError, ConnectionError) as exc:
+    except Exception as exc:  # datasets raises many types (hub, cache, format errors)
         raise InputError(f"cannot load Hugging Face dataset {target!r}: {exc}") from exc
     table = _pick_split(data, split if is_disk else None, target)
     return label, ((i + 1, dict(row)) for i, row in enumerate(table))
