@@ -102,7 +102,11 @@ def text(column: Any) -> npt.NDArray[np.object_]:
     else:
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = pc.cast(column, pa.string())
-        values = pc.fill_null(column, "").to_pylist()
+        filled = pc.fill_null(column, "")
+        if len(filled):
+            strings: npt.NDArray[np.object_] = filled.to_numpy(zero_copy_only=False)
+            return strings.astype(object, copy=False)
+        values = []
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out

@@ -19,7 +19,13 @@ from dontguess.errors import InputError
 #: Suffixes understood by :func:`read_table`, lower case.
 SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".pq")
 
-_BLANK_LINE = re.compile(rb"(^|\n)[ \t\r]*(\n|$)")
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
+
+
+def _has_blank_line(body: bytes) -> bool:
+    """Whether a blank line precedes the last non-blank one (fast: literal search first)."""
+    first = body.split(b"\n", 1)[0] if body[:1] in (b" ", b"\t", b"\r", b"\n") else b"x"
+    return not first.strip() or b"\n\n" in body or bool(_BLANK_LINE.search(body))
 
 
 def read_table(path: Path) -> tuple[Any, int | None]:
@@ -65,9 +71,10 @@ def _read_jsonl(path: Path) -> Any:
     import pyarrow.json as pajson
 
     data = path.read_bytes()
-    if not data.strip():
+    body = data.rstrip()
+    if not body.lstrip():
         return pa.table({})
-    if _BLANK_LINE.search(data.rstrip()):
+    if _has_blank_line(body):
         # pyarrow skips blank lines, which would shift every later line number.
         return _read_jsonl_slow(path)
     try:
