@@ -1,0 +1,206 @@
+"""Benchmark ``dontguess corpus stats``: DuckDB vs a collections.Counter baseline vs Spark.
+
+Generates synthetic fact-mention CSV files (prompt, answer; 10% IDK; a Zipf head plus a
+long uniform tail so that many prompts are singletons), then times each engine in its own
+subprocess while polling the resident memory of that process tree (JVM included for
+Spark). Every engine must report the same N, prompts, singletons and doubletons.
+
+    .venv/bin/python bench/corpus_stats/run.py --rows 10000000 100000000
+
+Files go to bench/out/corpus_stats/ (git-ignored) unless --out-dir says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def generate(path: Path, rows: int, seed: int = 0) -> None:
+    """Write ``rows`` mention rows to ``path`` (CSV), in chunks, with numpy + pyarrow."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng(seed)
+    chunk = 5_000_000
+    tmp = path.with_suffix(".tmp")
+    schema = pa.schema([("prompt", pa.string()), ("answer", pa.string())])
+    with pacsv.CSVWriter(tmp, schema) as writer:
+        done = 0
+        while done < rows:
+            k = min(chunk, rows - done)
+            head = rng.zipf(1.3, size=k) % 1_000_000
+            tail = 1_000_000 + rng.integers(0, max(rows // 2, 1), size=k)
+            ids = np.where(rng.random(k) < 0.3, head, tail)
+            prompt = pc.binary_join_element_wise("p", pc.cast(pa.array(ids), pa.string()), "")
+            answer = pc.binary_join_element_wise("a", pc.cast(pa.array(ids % 365), pa.string()), "")
+            idk = pa.array(rng.random(k) < 0.1)
+            answer = pc.if_else(idk, pa.scalar("IDK"), answer)
+            writer.write_table(pa.table([prompt, answer], schema=schema))
+            done += k
+    os.replace(tmp, path)
+
+
+def count_with_counter(path: Path, idk: str = "IDK") -> dict[str, int]:
+    """The pure-Python baseline: csv.reader + two collections.Counter."""
+    total: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    n = 0
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        for prompt, answer in reader:
+            n += 1
+            total[prompt] += 1
+            if answer != idk:
+                answered[prompt] += 1
+    values = list(answered.values())
+    return {
+        "n": n,
+        "n_prompts": len(total),
+        "n_singletons": values.count(1),
+        "n_doubletons": values.count(2),
+    }
+
+
+def measure(engine: str, path: Path, memory_limit: str, threads: int | None) -> dict[str, int]:
+    """Run one engine in this process and return its counts."""
+    if engine == "counter":
+        return count_with_counter(path)
+    from dontguess.corpus import EngineSpec, corpus_stats
+
+    spec = (
+        EngineSpec(engine="spark", spark_master="local[2]")
+        if engine == "spark"
+        else EngineSpec(memory_limit=memory_limit, threads=threads)
+    )
+    s = corpus_stats([path], engine=spec)
+    return {
+        "n": s.n,
+        "n_prompts": s.n_prompts,
+        "n_singletons": s.n_singletons,
+        "n_doubletons": s.n_doubletons,
+    }
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_one(engine: str, path: Path, args: argparse.Namespace) -> dict[str, object]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--measure",
+        engine,
+        str(path),
+        "--memory-limit",
+        args.memory_limit,
+    ]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYTHONWARNINGS="ignore")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"{engine} failed on {path}:\n{err[-2000:]}")
+    counts = json.loads(out.strip().splitlines()[-1])
+    return {
+        "engine": engine,
+        "file": path.name,
+        "rows": counts["n"],
+        "seconds": round(elapsed, 1),
+        "rows_per_s": round(counts["n"] / elapsed),
+        "peak_rss_mib": round(peak / 2**20),
+        "counts": counts,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows", type=lambda s: int(float(s)), nargs="+", default=[10_000_000, 100_000_000]
+    )
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "out" / "corpus_stats")
+    parser.add_argument("--engines", default="duckdb,counter,spark")
+    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--measure", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        engine, file = args.measure
+        counts = measure(engine, Path(file), args.memory_limit, args.threads)
+        print(json.dumps(counts))
+        return 0
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    engines = args.engines.split(",")
+    smallest = min(args.rows)
+    results = []
+    for rows in sorted(args.rows):
+        path = args.out_dir / f"mentions_{rows}.csv"
+        if not path.exists():
+            t = time.perf_counter()
+            generate(path, rows)
+            print(
+                f"generated {path} ({path.stat().st_size / 2**20:.0f} MiB) in "
+                f"{time.perf_counter() - t:.0f}s",
+                flush=True,
+            )
+        for engine in engines:
+            if engine in ("counter", "spark") and rows != smallest:
+                continue  # the baselines run on the smaller file only
+            result = run_one(engine, path, args)
+            print(json.dumps(result), flush=True)
+            results.append(result)
+        same = {json.dumps(r["counts"], sort_keys=True) for r in results if r["file"] == path.name}
+        print(f"engines agree on {path.name}: {len(same) == 1}", flush=True)
+    print()
+    print(f"{'engine':<8} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'peak RSS MiB':>13}")
+    for r in results:
+        print(
+            f"{r['engine']:<8} {r['rows']:>12} {r['seconds']:>8} {r['rows_per_s']:>12} "
+            f"{r['peak_rss_mib']:>13}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
