@@ -99,6 +99,13 @@ DATE_CASES = [
 ]
 
 
+def test_numbers_from_the_question_are_context() -> None:
+    item = Item(id="m", question="How many medals did she win in 2012?", answers=("2",))
+    assert grade(item, "She won 2 medals in 2012.").verdict is C
+    assert grade(item, "She won 3 medals in 2012.").verdict is I
+    assert grade(item, "She won 2 medals in 2011.").verdict is None
+
+
 @pytest.mark.parametrize(("gold", "reply", "want"), DATE_CASES)
 def test_dates(gold: str, reply: str, want: Verdict | None) -> None:
     assert grade(text_item(gold, kind="date"), reply).verdict is want

@@ -91,9 +91,9 @@ class DeterministicGrader:
         return Grade(Verdict.CORRECT if letter == gold else Verdict.INCORRECT, method="choice")
 
     def _free_text(self, item: Item, text: str) -> Grade:
-        good = match_answers(item.answers, text)
+        good = match_answers(item.answers, text, question=item.question)
         if item.incorrect_answers:
-            bad = match_answers(item.incorrect_answers, text)
+            bad = match_answers(item.incorrect_answers, text, question=item.question)
             if good.status == "match" and bad.status == "match":
                 return _ungraded("reply matches both a correct and an incorrect answer")
             if bad.status == "match" and good.status != "ambiguous":

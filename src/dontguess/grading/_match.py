@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dontguess.grading._dates import DateParts, find_dates
 from dontguess.grading._normalize import fold_quotes, normalize_answer
@@ -107,11 +108,17 @@ def _is_mostly_number(gold: str) -> bool:
     return len(words) <= 2
 
 
-def _numbers(gold: str, reply: str) -> MatchResult | None:
+def _numbers(gold: str, reply: str, context: frozenset[Decimal]) -> MatchResult | None:
+    """All numbers of the reply must match the gold; numbers that merely repeat one from
+    the question (``context``, "at the 2012 Olympics") are set aside."""
     value = gold_number(gold)
     if value is None or not _is_mostly_number(normalize_answer(gold)):
         return None
-    found = find_numbers(reply, ordinals=has_ordinal(gold))
+    found = [
+        n
+        for n in find_numbers(reply, ordinals=has_ordinal(gold))
+        if n not in context or number_matches(value, n)
+    ]
     if not found and value == 0 and _NONE.search(normalize_answer(reply)):
         found = [value]  # "There are no Qs in STRAWBERRY" states the count 0
     if not found:
@@ -124,7 +131,9 @@ def _numbers(gold: str, reply: str) -> MatchResult | None:
     return MatchResult("mismatch", "number")
 
 
-def _one_gold(gold: str, reply: str, reply_tokens: list[str]) -> list[MatchResult]:
+def _one_gold(
+    gold: str, reply: str, reply_tokens: list[str], context: frozenset[Decimal]
+) -> list[MatchResult]:
     norm = normalize_answer(gold)
     if not norm:
         return []
@@ -135,20 +144,28 @@ def _one_gold(gold: str, reply: str, reply_tokens: list[str]) -> list[MatchResul
     if date is not None:
         results.append(_dates(date, reply))
     else:
-        results.append(_numbers(gold, reply))
+        results.append(_numbers(gold, reply, context))
     return [r for r in results if r is not None]
 
 
-def match_answers(golds: tuple[str, ...], reply: str) -> MatchResult:
+def match_answers(golds: tuple[str, ...], reply: str, *, question: str = "") -> MatchResult:
     """Match ``reply`` against every gold alias: exact, containment, date, number.
+
+    Args:
+        golds: gold answer and aliases.
+        reply: the reply text.
+        question: the question; numbers it mentions are not read as the reply's answer.
 
     >>> match_answers(("Paris",), "I think it is Paris.").status
     'match'
     >>> match_answers(("3.14",), "about 3.141").detail
     'number'
+    >>> match_answers(("2",), "She won 2 medals at the 2012 Games.", question="... 2012?").status
+    'match'
     """
     reply_tokens = normalize_answer(reply).split(" ")
-    results = [r for gold in golds for r in _one_gold(gold, reply, reply_tokens)]
+    context = frozenset(find_numbers(question))
+    results = [r for gold in golds for r in _one_gold(gold, reply, reply_tokens, context)]
     for method in ("exact", "contains", "date", "number"):
         if any(r.status == "match" and r.detail == method for r in results):
             return MatchResult("match", method)
