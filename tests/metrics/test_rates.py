@@ -7,7 +7,6 @@ import math
 import pytest
 
 from dontguess.metrics import (
-    UndefinedMetricWarning,
     abstention_rate,
     accuracy_score,
     attempted_accuracy_score,
@@ -15,6 +14,7 @@ from dontguess.metrics import (
     simpleqa_f_score,
     ungraded_rate,
 )
+from dontguess.scoring import UndefinedMetricWarning
 
 V = [0, 0, 0, 1, 2, 2, -1, -1]  # C=3 I=1 A=2 U=2
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dontguess.metrics import CONFIDENCE_METRICS, VERDICT_METRICS, UndefinedMetricWarning
+from dontguess.metrics import CONFIDENCE_METRICS, VERDICT_METRICS
+from dontguess.scoring import UndefinedMetricWarning
 
 VERDICT = sorted(VERDICT_METRICS.items())
 CONFIDENCE = sorted(CONFIDENCE_METRICS.items())

@@ -170,3 +170,21 @@ def test_bootstrap_clusters_samples_of_one_item() -> None:
     assert (b["score_ci_low"], b["score_ci_high"]) == pytest.approx(
         (a["score_ci_low"], a["score_ci_high"])
     )  # clustering by item: no false precision from repeated samples
+
+
+def test_empty_table_gives_no_rows() -> None:
+    assert summarize(make_table([])) == []
+
+
+def test_many_group_combinations_use_the_sparse_path() -> None:
+    n = 300
+    groups = {f"g{k}": [f"v{(i * (k + 7)) % 97}" for i in range(n)] for k in range(3)}
+    table = make_table([i % 3 for i in range(n)], groups=groups)
+    rows = summarize(table, targets=(0.5,), by=tuple(groups), zero_division=math.nan)
+    assert sum(r["n"] for r in rows) == n
+    for r in rows[:20]:
+        mask = np.ones(n, bool)
+        for k in groups:
+            mask &= np.array(groups[k]) == r[k]
+        ref = confidence_target_score(table.verdict[mask], target=0.5)
+        assert r["score"] == pytest.approx(ref)

@@ -4,12 +4,12 @@ Suffix gives direction: ``_score`` higher is better; ``_rate`` / ``_loss`` / ``_
 Verdict metrics take int verdict codes (0 correct, 1 incorrect, 2 abstained, −1 ungraded);
 confidence metrics take ``(correct, confidence)``. :func:`calibration_audit` audits
 behavioural calibration across stated targets (§4). Undefined values are nan with an
-:class:`UndefinedMetricWarning` unless ``zero_division=`` says otherwise. See docs/scoring.md.
+:class:`dontguess.scoring.UndefinedMetricWarning` unless ``zero_division=`` says
+otherwise. See docs/scoring.md.
 """
 
 from __future__ import annotations
 
-from dontguess._undefined import UndefinedMetricWarning
 from dontguess.metrics._audit import calibration_audit
 from dontguess.metrics._confidence import (
     brier_score_loss,
@@ -30,7 +30,6 @@ from dontguess.metrics._table import calibration_report, confidence_pairs
 
 __all__ = [
     "CONFIDENCE_METRICS",
-    "UndefinedMetricWarning",
     "VERDICT_METRICS",
     "abstention_rate",
     "accuracy_score",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +38,20 @@ class Groups:
     columns: list[str]  # "model", "stated_target", "style", *by
     labels: list[list[Any]]  # per column, the value of each group
     counts: npt.NDArray[np.int64]  # (G, 4)
-    inverse: npt.NDArray[np.int64]  # group index of each record
+    cell: npt.NDArray[np.int64]  # per record: group key * 4 + verdict + 1
+    keys: npt.NDArray[np.int64]  # sorted key of each group
+
+    @property
+    def inverse(self) -> npt.NDArray[np.int64]:
+        """Group index (row of ``counts``) of each record."""
+        return np.searchsorted(self.keys, self.cell // 4).astype(np.int64)
 
 
 def check_table(table: GradedTable) -> None:
     """Validate verdict codes and stated targets of ``table`` (raises ValueError)."""
-    verdict_counts(table.verdict)
+    v = table.verdict
+    if v.size and (v.dtype.kind not in "iu" or v.min() < -1 or v.max() > 2):
+        verdict_counts(v)  # raises, naming a bad code
     st = table.stated_target
     bad = ~np.isnan(st) & ((st < 0) | (st >= 1))
     if bad.any():
@@ -58,17 +66,28 @@ def group_table(table: GradedTable, by: Sequence[str]) -> Groups:
             have = ", ".join(sorted(table.groups)) or "none"
             raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
     cols = [table.model, table.stated_target, table.style, *(table.groups[b] for b in by)]
-    uniques, codes = zip(*(factorize(c) for c in cols), strict=True) if len(table) else ((), ())
-    sizes = [len(u) for u in uniques]
-    keys, inverse = combine(list(codes), sizes, len(table))
-    counts = np.bincount(inverse * 4 + table.verdict.astype(np.int64) + 1, minlength=keys.size * 4)
+    found = [factorize(c, sort=False) for c in cols]  # rows are sorted by label later
+    sizes = [len(u) for u, _ in found]
+    # the verdict (+1, so 0..3) is the last, fastest-varying digit of each record's cell
+    cell, radix = combine(
+        [c for _, c in found] + [(table.verdict + 1).astype(np.int64)], [*sizes, 4], len(table)
+    )
+    if radix <= max(8 * len(table), 1 << 16):  # dense: one bincount over (group, verdict)
+        dense = np.bincount(cell, minlength=radix).reshape(radix // 4, 4)
+        keys = np.flatnonzero(dense.any(axis=1))
+        counts = dense[keys]
+    else:  # too many combinations for a dense table: sort the keys instead
+        keys, inv = np.unique(cell // 4, return_inverse=True)
+        counts = np.bincount(inv * 4 + cell % 4, minlength=keys.size * 4)
+        counts = counts.reshape(keys.size, 4)
     parts = split_key(keys, sizes)
-    labels = [[u[i] for i in p.tolist()] for u, p in zip(uniques, parts, strict=True)]
+    labels = [[u[i] for i in p.tolist()] for (u, _), p in zip(found, parts, strict=True)]
     return Groups(
         columns=["model", "stated_target", "style", *by],
         labels=labels,
-        counts=counts.reshape(keys.size, 4).astype(np.int64),
-        inverse=inverse,
+        counts=counts.astype(np.int64),
+        cell=cell,
+        keys=keys,
     )
 
 
@@ -255,7 +274,7 @@ def summarize(
                 }
             )
     _fill_undefined(rows, zero_division)
-    rows.sort(key=_row_order)
+    rows.sort(key=_row_order(by))
     return rows
 
 
@@ -272,12 +291,13 @@ def _group_head(groups: Groups, g: int) -> dict[str, Any]:
     return head
 
 
-def _row_order(row: dict[str, Any]) -> tuple[Any, ...]:
-    stated = row["stated_target"]
-    return (
-        row["model"],
-        stated is not None,
-        stated or 0.0,
-        row["style"] or "",
-        row["score_target"],
-    )
+def _row_order(by: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """Sort key: model, closed before open, stated t, style, by-columns, score target."""
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        stated = row["stated_target"]
+        groups = tuple(str(row[name]) for name in by)
+        return (row["model"], stated is not None, stated or 0.0, row["style"] or "", *groups,
+                row["score_target"])  # fmt: skip
+
+    return key
