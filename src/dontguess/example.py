@@ -6,7 +6,9 @@ Nothing here comes from a real model. The generator plays out the paper's §4 ar
   drawn from a topic-specific Beta distribution (``birthdays`` are hard: the paper's example of
   arbitrary facts a model cannot learn; ``capitals`` are easy).
 * Each simulated model has a skill shift: its chance on item ``i`` is
-  ``p = sigmoid(logit(q_i) + skill)``. Every answer it gives is right with probability ``p``.
+  ``p = sigmoid(logit(q_i) + skill)``. Whether its answer to item ``i`` is right is drawn
+  once, with probability ``p``; it gives that same answer in every condition where it answers,
+  so conditions differ only in which questions the model chooses to answer.
 * It is asked once under the closed rubric (no target stated) and once under the open rubric
   at each stated target t (penalty style: wrong answers cost t/(1−t)).
 
@@ -18,7 +20,7 @@ Models (:data:`MODELS`):
     states ``p`` and answers iff ``p > t`` (the optimal policy of §4); under the closed rubric
     it answers everything, because binary grading rewards guessing (Observation 1).
 ``overconfident``
-    believes ``sigmoid(logit(p) + 1.5)``, states that, and answers iff it exceeds t, so it
+    believes ``sigmoid(logit(p) + 2)``, states that, and answers iff it exceeds t, so it
     answers too often at high t and fails the behavioural-calibration audit.
 
 About 1% of records are ungraded (``ungraded_reason = "judge reply unparsable"``), as happens
@@ -41,7 +43,7 @@ __all__ = ["MODELS", "TARGETS", "TOPICS", "simulate_graded"]
 MODELS: dict[str, tuple[float, float]] = {
     "always-guess": (0.0, 0.0),
     "calibrated-abstainer": (0.0, 0.0),
-    "overconfident": (-0.3, 1.5),
+    "overconfident": (-0.3, 2.0),
 }
 #: Stated targets of the open-rubric conditions (penalties 0, 1, 3, 9).
 TARGETS: tuple[float, ...] = (0.0, 0.5, 0.75, 0.9)
@@ -104,8 +106,9 @@ def simulate_graded(
     for name, (skill, inflate) in MODELS.items():
         p = _sigmoid(_logit(q) + skill)
         stated = np.round(_sigmoid(_logit(p) + inflate), 3)
+        right = rng.random(n) < p
         for target in conditions:
-            parts.append(_one_condition(rng, name, target, p, stated, topic, topic_names))
+            parts.append(_one_condition(rng, name, target, right, stated, topic, topic_names))
     return concat_graded(parts)
 
 
@@ -113,18 +116,17 @@ def _one_condition(
     rng: np.random.Generator,
     model: str,
     target: float,
-    p: npt.NDArray[np.float64],
+    right: npt.NDArray[np.bool_],
     stated: npt.NDArray[np.float64],
     topic: npt.NDArray[np.int64],
     topic_names: list[str],
 ) -> GradedTable:
-    n = len(p)
+    n = len(right)
     closed = np.isnan(target)
     if model == "always-guess" or closed:
         answers = np.ones(n, dtype=bool)
     else:
         answers = stated > target
-    right = rng.random(n) < p
     verdict = np.where(
         answers,
         np.where(right, VERDICT_CODES[Verdict.CORRECT], VERDICT_CODES[Verdict.INCORRECT]),
