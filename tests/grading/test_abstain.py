@@ -97,6 +97,8 @@ ANSWER = [
     "I don't have real-time data; as of 2021 the population was 8 million.",
     "Not sure: Paris",
     "Paris?",
+    "Na",
+    "Pass the salt",
 ]
 
 

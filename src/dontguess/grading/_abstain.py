@@ -18,7 +18,7 @@ from dontguess.grading._normalize import fold_quotes
 __all__ = ["detect_abstention"]
 
 _WHOLE = re.compile(
-    r"(?:idk|dunno|unknown|not known|unsure|uncertain|not sure|no idea|no clue|n/?a|"
+    r"(?:idk|dunno|unknown|not known|unsure|uncertain|not sure|no idea|no clue|n/a|"
     r"pass|skip|abstain|i abstain|i pass|no comment|i have no comment|no answer|"
     r"i don'?t know|i do not know|not certain|cannot say|can'?t say|"
     r"unanswerable|no (?:known|definitive) answer|unclear|no information|not available|"
