@@ -159,3 +159,19 @@ def test_choices_are_put_in_the_question(tmp_path: Path) -> None:
     (item,) = load_items(str(path))
     assert item.kind == "choice" and item.choices == ("Rome", "Paris")
     assert item.question == "Capital of France?\n\nA) Rome\nB) Paris"
+
+
+def test_json_array_and_parquet_rows(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps([{"id": "j", "question": "Q?", "answer": "A"}]), encoding="utf-8")
+    assert [i.id for i in load_items(str(path))] == ["j"]
+    path.write_text(json.dumps({"rows": []}), encoding="utf-8")
+    with pytest.raises(SchemaError, match="expected a JSON array"):
+        load_items(str(path))
+    table = pa.table({"id": ["a", "b"], "question": ["Q?", None], "answer": ["x", "y"]})
+    pq.write_table(table, tmp_path / "bad.parquet")
+    with pytest.raises(InputError, match=r"bad\.parquet:2: missing question"):
+        load_items(str(tmp_path / "bad.parquet"))
