@@ -87,10 +87,12 @@ def score_table(rows: list[dict[str, Any]]) -> Any:
 
     groups = by_columns(rows)
     table = Table(title="Confidence-target scores (+1 right, −t/(1−t) wrong, 0 IDK)")
-    for name in ("model", "rubric", *groups):
+    table.add_column("model", min_width=_model_width(rows), no_wrap=True)
+    for name in ("rubric", *groups):
         table.add_column(name)
-    for name in ("scored at t", "n", "right", "wrong", "IDK", "ungraded", "score [95% CI]"):
+    for name in ("scored at t", "n", "right", "wrong", "IDK", "ungraded"):
         table.add_column(name, justify="right")
+    table.add_column("score [95% CI]", justify="right", no_wrap=True)
     ordered = sorted(rows, key=lambda r: str(r.get("model")))
     for i, row in enumerate(ordered):
         last = i + 1 == len(ordered) or ordered[i + 1].get("model") != row.get("model")
@@ -115,8 +117,9 @@ def audit_table(audit: list[dict[str, Any]]) -> Any:
     from rich.table import Table
 
     table = Table(title="Behavioural calibration: precision among answered should be ≥ t")
-    for name in ("model", "stated t", "n", "answered", "precision", "lower bound"):
-        table.add_column(name, justify="left" if name == "model" else "right")
+    table.add_column("model", min_width=_model_width(audit), no_wrap=True)
+    for name in ("stated t", "n", "answered", "precision", "lower bound"):
+        table.add_column(name, justify="right")
     for name in ("shortfall", "passes", "abstain", "abstain ↑ in t"):
         table.add_column(name, justify="right")
     for row in sorted(audit, key=lambda r: (str(r.get("model")), bool(r.get("summary")))):
@@ -147,9 +150,10 @@ def calibration_table(calibration: list[dict[str, Any]]) -> Any:
     from rich.table import Table
 
     table = Table(title="Confidence metrics on answered records (lower is better)")
-    names = ("model", "rubric", "n", "accuracy", "mean conf.", "Brier", "ECE", "AURC")
-    for name in names:
-        table.add_column(name, justify="left" if name in ("model", "rubric") else "right")
+    table.add_column("model", min_width=_model_width(calibration), no_wrap=True)
+    table.add_column("rubric")
+    for name in ("n", "accuracy", "mean conf.", "Brier", "ECE", "AURC"):
+        table.add_column(name, justify="right")
     for row in calibration:
         table.add_row(
             str(row.get("model")),
@@ -162,6 +166,11 @@ def calibration_table(calibration: list[dict[str, Any]]) -> Any:
             fmt_num(row.get("aurc")),
         )
     return table
+
+
+def _model_width(rows: list[dict[str, Any]]) -> int:
+    """Room for the longest model name (up to 48 characters) so names are not cut."""
+    return min(48, max((len(str(r.get("model"))) for r in rows), default=5))
 
 
 def _share(rate: Any, count: Any) -> str:
