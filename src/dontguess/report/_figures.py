@@ -53,7 +53,8 @@ def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     """The paper's figure: stacked right / IDK / wrong bars per model and stated target.
 
     One panel per model; one bar per rubric condition (closed, then each stated t). Rates are
-    shares of all records of that condition (ungraded records make the bar fall short of 1).
+    the rows' ``accuracy``, ``abstention_rate`` and ``error_rate``: shares of the graded
+    records (ungraded records are counted apart, in the tables).
     """
     plt = _pyplot()
     by_model: dict[str, dict[float, Mapping[str, Any]]] = {}
