@@ -1,0 +1,31 @@
+"""The synthetic-facts laboratory: Theorem 2 made concrete (§3.3.1, Appendix B).
+
+Top-down: :mod:`~dontguess.lab.world` draws people with arbitrary facts, a Zipf prompt
+distribution μ and N i.i.d. training examples (a share IDK); :mod:`~dontguess.lab.corpus`
+writes them as text; :mod:`~dontguess.lab.calibrated` is the Appendix B calibrated learner;
+:mod:`~dontguess.lab.gpt` trains a small GPT-2 by cross-entropy (torch, lazily imported);
+:mod:`~dontguess.lab.answer_probs` reads its exact answer distribution;
+:mod:`~dontguess.lab.measure` computes err, err_iiv, δ and the bounds;
+:mod:`~dontguess.lab.evaluate` scores answer policies at confidence targets;
+:mod:`~dontguess.lab.sweep` and :mod:`~dontguess.lab.demo` tie it together.
+The lab never imports the runner.
+"""
+
+from __future__ import annotations
+
+from dontguess.lab.calibrated import calibrated_p_hat
+from dontguess.lab.corpus import corpus_lines, prompt_text
+from dontguess.lab.measure import Measurement, measure
+from dontguess.lab.world import World, WorldConfig, make_world, tune_exponent
+
+__all__ = [
+    "Measurement",
+    "World",
+    "WorldConfig",
+    "calibrated_p_hat",
+    "corpus_lines",
+    "make_world",
+    "measure",
+    "prompt_text",
+    "tune_exponent",
+]

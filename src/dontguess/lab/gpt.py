@@ -1,0 +1,268 @@
+"""A small GPT-2 trained by cross-entropy on the world's corpus (nanoGPT-style, readable).
+
+Pieces, top-down: :class:`TrainConfig` (with :data:`PRESETS`) → :func:`build_tokenizer`
+(a word-level ``tokenizers`` model, every answer one token) → :func:`build_model`
+(transformers' ``GPT2LMHeadModel``) → :func:`train` (AdamW, linear warm-up then cosine
+decay, fixed seed) → :func:`save_checkpoint` / :func:`load_checkpoint` (``save_pretrained``
+plus a ``lab.json`` sidecar with the world and training configs, so any tool can load it).
+
+torch and transformers are imported lazily (``pip install 'dontguess[lab]'``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dontguess.errors import InputError, MissingDependencyError
+from dontguess.lab.corpus import corpus_lines, vocabulary_words
+from dontguess.lab.world import World
+
+__all__ = [
+    "PRESETS",
+    "SIDECAR",
+    "TrainConfig",
+    "TrainedModel",
+    "build_model",
+    "build_tokenizer",
+    "load_checkpoint",
+    "save_checkpoint",
+    "train",
+]
+
+#: Name of the JSON sidecar written next to the checkpoint.
+SIDECAR = "lab.json"
+_SPECIALS = ("[PAD]", "[UNK]", "[BOS]", "[EOS]")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Model size and optimisation. Training is a function of this object.
+
+    Attributes:
+        n_layer / n_embd / n_head: GPT-2 shape.
+        epochs: passes over the corpus (each stated fact is seen count × epochs times).
+        batch_size: lines per step.
+        lr: peak AdamW learning rate; warm-up over ``warmup`` of the steps, then cosine to 0.
+        weight_decay: AdamW weight decay.
+        seed: torch seed (init and shuffling).
+        device: ``cpu`` or ``cuda``.
+    """
+
+    n_layer: int = 2
+    n_embd: int = 128
+    n_head: int = 4
+    epochs: int = 40
+    batch_size: int = 64
+    lr: float = 3e-3
+    warmup: float = 0.05
+    weight_decay: float = 0.01
+    seed: int = 0
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        if self.n_embd % self.n_head:
+            raise InputError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise InputError(
+                f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}"
+            )
+
+
+#: tiny: tests (seconds); cpu: the demo on 2 cores; cuda: the larger GPU preset (not run yet).
+PRESETS: dict[str, TrainConfig] = {
+    "tiny": TrainConfig(n_layer=1, n_embd=64, n_head=2, epochs=60, batch_size=32, lr=5e-3),
+    "cpu": TrainConfig(),
+    "cuda": TrainConfig(
+        n_layer=4, n_embd=256, n_head=8, epochs=200, batch_size=256, lr=1e-3, device="cuda"
+    ),
+}
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with its tokenizer and what training did.
+
+    Attributes:
+        model: the ``GPT2LMHeadModel`` (eval mode).
+        tokenizer: a ``PreTrainedTokenizerFast`` (word level).
+        config: the :class:`TrainConfig` used.
+        stats: epochs, steps, tokens, seconds, tokens_per_s, final_loss, params.
+    """
+
+    model: Any
+    tokenizer: Any
+    config: TrainConfig
+    stats: dict[str, float]
+
+
+def _require() -> tuple[Any, Any]:
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise MissingDependencyError("torch/transformers", "lab") from exc
+    transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    return torch, transformers
+
+
+def build_tokenizer(lines: list[str], words: list[str]) -> Any:
+    """Word-level tokenizer trained (``tokenizers``) on ``lines`` plus one line of ``words``.
+
+    Splits on whitespace only, so ``17-03`` and ``IDK`` are single tokens.
+    """
+    _, transformers = _require()
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    trainer = trainers.WordLevelTrainer(special_tokens=list(_SPECIALS), min_frequency=1)
+    tok.train_from_iterator([*lines, " ".join(words)], trainer=trainer)
+    return transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        pad_token="[PAD]",
+        unk_token="[UNK]",
+        bos_token="[BOS]",
+        eos_token="[EOS]",
+    )
+
+
+def build_model(vocab_size: int, config: TrainConfig, tokenizer: Any) -> Any:
+    """A fresh ``GPT2LMHeadModel`` (no dropout: we want memorisation)."""
+    torch, transformers = _require()
+    torch.manual_seed(config.seed)
+    gpt_config = transformers.GPT2Config(
+        vocab_size=vocab_size,
+        n_positions=32,
+        n_embd=config.n_embd,
+        n_layer=config.n_layer,
+        n_head=config.n_head,
+        resid_pdrop=0.0,
+        embd_pdrop=0.0,
+        attn_pdrop=0.0,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    return transformers.GPT2LMHeadModel(gpt_config)
+
+
+def _encode(tokenizer: Any, lines: list[str]) -> Any:
+    """(n_lines, T) long tensor: [BOS] line [EOS], right-padded with [PAD]."""
+    torch, _ = _require()
+    ids = [
+        tokenizer(f"[BOS] {line} [EOS]", add_special_tokens=False)["input_ids"] for line in lines
+    ]
+    width = max(len(x) for x in ids)
+    out = torch.full((len(ids), width), tokenizer.pad_token_id, dtype=torch.long)
+    for i, x in enumerate(ids):
+        out[i, : len(x)] = torch.tensor(x)
+    return out
+
+
+def _lr_lambda(total: int, warmup: float) -> Callable[[int], float]:
+    warm = max(1, int(total * warmup))
+
+    def f(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return 0.5 * (1.0 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
+
+    return f
+
+
+def train(
+    world: World,
+    config: TrainConfig,
+    *,
+    progress: Callable[[str], None] | None = None,
+    threads: int | None = None,
+) -> TrainedModel:
+    """Train a GPT-2 on the corpus of ``world`` by next-token cross-entropy.
+
+    Uses ``threads`` torch threads (default: all CPU cores). Deterministic for a seed on
+    one device.
+    """
+    torch, _ = _require()
+    torch.set_num_threads(threads or os.cpu_count() or 1)
+    lines = corpus_lines(world)
+    tokenizer = build_tokenizer(lines, vocabulary_words(world))
+    data = _encode(tokenizer, lines).to(config.device)  # (N, T)
+    model = build_model(len(tokenizer), config, tokenizer).to(config.device)
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = math.ceil(len(data) / config.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, _lr_lambda(steps_per_epoch * config.epochs, config.warmup)
+    )
+    gen = torch.Generator().manual_seed(config.seed)
+    n_tokens = int((data != tokenizer.pad_token_id).sum())
+    start, loss_value = time.perf_counter(), float("nan")
+    model.train()
+    for epoch in range(config.epochs):
+        order = torch.randperm(len(data), generator=gen).to(config.device)
+        for b in range(steps_per_epoch):
+            batch = data[order[b * config.batch_size : (b + 1) * config.batch_size]]  # (B, T)
+            labels = batch.masked_fill(batch == tokenizer.pad_token_id, -100)
+            loss = model(input_ids=batch, labels=labels).loss
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            loss_value = loss.item()
+        if progress and (epoch + 1) % max(1, config.epochs // 8) == 0:
+            progress(
+                f"epoch {epoch + 1}/{config.epochs} loss {loss_value:.3f} "
+                f"({time.perf_counter() - start:.0f}s)"
+            )
+    model.eval()
+    seconds = time.perf_counter() - start
+    stats = {
+        "epochs": float(config.epochs),
+        "steps": float(steps_per_epoch * config.epochs),
+        "tokens": float(n_tokens * config.epochs),
+        "seconds": seconds,
+        "tokens_per_s": n_tokens * config.epochs / max(seconds, 1e-9),
+        "final_loss": loss_value,
+        "params": float(sum(p.numel() for p in model.parameters())),
+    }
+    return TrainedModel(model, tokenizer, config, stats)
+
+
+def save_checkpoint(trained: TrainedModel, path: str | Path, world: World) -> Path:
+    """``save_pretrained`` the model and tokenizer into ``path`` plus the ``lab.json`` sidecar."""
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    trained.model.save_pretrained(out)
+    trained.tokenizer.save_pretrained(out)
+    sidecar = {
+        "world": world.config.to_dict(),
+        "train": asdict(trained.config),
+        "stats": trained.stats,
+        "prompt_template": {
+            "birthday": "Q : When was {name} born ? A :",
+            "city": "Q : Where does {name} live ? A :",
+        },
+    }
+    tmp = out / (SIDECAR + ".tmp")
+    tmp.write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out / SIDECAR)
+    return out
+
+
+def load_checkpoint(path: str | Path) -> TrainedModel:
+    """Load a checkpoint written by :func:`save_checkpoint` (model in eval mode, on CPU)."""
+    _, transformers = _require()
+    root = Path(path)
+    if not (root / SIDECAR).is_file():
+        raise InputError(f"no {SIDECAR} sidecar: not a lab checkpoint", path=str(root))
+    meta = json.loads((root / SIDECAR).read_text(encoding="utf-8"))
+    model = transformers.GPT2LMHeadModel.from_pretrained(root).eval()
+    tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(root)
+    config = replace(TrainConfig(**meta["train"]), device="cpu")
+    return TrainedModel(model, tokenizer, config, dict(meta["stats"]))
