@@ -177,7 +177,7 @@ def test_large_file_reads_fast(tmp_path: Path) -> None:
     p.write_text("\n".join(lines) + "\n")
     start = time.perf_counter()
     t = read_graded(p)
-    assert time.perf_counter() - start < 5.0
+    assert time.perf_counter() - start < 10.0
     assert t.verdict.tolist() == codes.tolist()
 
 
