@@ -1,4 +1,4 @@
-"""The doctest examples of the report, tables and example modules hold."""
+"""The doctest examples of the report and example modules hold."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ MODULES = [
     "dontguess.example",
     "dontguess.report._format",
     "dontguess.report._html",
-    "dontguess.tables",
 ]
 
 
