@@ -1,12 +1,14 @@
 """Vectorised, seeded bootstrap over clusters (items), for confidence intervals and paired tests.
 
 Private. Records are first reduced to per-item count vectors (correct, incorrect, abstained);
-a replicate draws items with replacement and sums their counts. Replicates are drawn as blocks of
-index matrices (no Python loop per replicate), in chunks that bound memory.
+a replicate draws items with replacement and sums their counts. Since only the distinct count
+vectors matter, each replicate is one multinomial draw over them (see :func:`resample_totals`):
+no Python loop per replicate, and no per-item work per replicate.
 """
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 
@@ -21,8 +23,6 @@ __all__ = [
     "percentile_interval",
     "resample_totals",
 ]
-
-_MAX_CELLS = 1 << 21  # index-matrix cells per chunk (≈16 MiB of int64)
 
 
 def check_n_boot(n_boot: int, name: str = "bootstrap") -> int:
@@ -48,8 +48,14 @@ def resample_totals(
 ) -> npt.NDArray[np.float64]:
     """Column totals of ``n_boot`` bootstrap resamples of the rows (clusters) of ``counts``.
 
+    A replicate draws m clusters with replacement and sums their count vectors. Clusters with
+    the same count vector are interchangeable, so only how many draws land on each distinct
+    vector matters, and that is Multinomial(m, share of clusters with that vector). Drawing
+    those multinomials is exactly the cluster bootstrap, at a cost independent of m (there are
+    only a few distinct vectors: (1,0,0), (0,1,0), (0,0,1) with one sample per item).
+
     Args:
-        counts: (m, k) per-cluster counts; m clusters are drawn with replacement per replicate.
+        counts: (m, k) per-cluster counts (small non-negative integers).
         n_boot: number of replicates B.
         rng: the random generator.
 
@@ -57,19 +63,19 @@ def resample_totals(
         (B, k) array of resampled column totals.
     """
     m, k = counts.shape
-    out = np.empty((n_boot, k), dtype=np.float64)
     if m == 0:
-        out.fill(0.0)
-        return out
-    chunk = max(1, _MAX_CELLS // m)
-    for start in range(0, n_boot, chunk):
-        b = min(chunk, n_boot - start)
-        idx = rng.integers(0, m, size=(b, m))  # (b, m) drawn cluster indices
-        weights = np.bincount((idx + (np.arange(b) * m)[:, None]).ravel(), minlength=b * m).reshape(
-            b, m
-        )  # (b, m) times each cluster is drawn
-        out[start : start + b] = weights @ counts
-    return out
+        return np.zeros((n_boot, k), dtype=np.float64)
+    # one integer per count vector (mixed radix), so finding the distinct vectors is a 1-D sort
+    ints = counts.astype(np.int64)
+    base = int(ints.max()) + 1
+    if k * math.log2(base) < 62:
+        code = ints @ (base ** np.arange(k, dtype=np.int64))
+        _, first, freq = np.unique(code, return_index=True, return_counts=True)  # order-free
+        patterns = ints[first]
+    else:  # huge counts: compare the rows themselves
+        patterns, freq = np.unique(ints, axis=0, return_counts=True)
+    draws = rng.multinomial(m, freq / m, size=n_boot)  # (B, P) draws per pattern
+    return np.asarray(draws @ patterns, dtype=np.float64)
 
 
 def percentile_interval(
