@@ -34,14 +34,14 @@ from dontguess.records import Graded, RunSpec
 __all__ = [
     "DONE",
     "GRADED_COLUMNS",
-    "SCHEMA_VERSION",
+    "RUN_SCHEMA_VERSION",
     "RunDir",
     "atomic_write",
     "graded_rows",
     "spec_document",
 ]
 
-SCHEMA_VERSION = 1
+RUN_SCHEMA_VERSION = 1
 DONE = "DONE"
 #: Columns of the score format, in order; group columns follow.
 GRADED_COLUMNS = (
@@ -155,7 +155,7 @@ class RunDir:
                 old = json.loads(spec_file.read_text(encoding="utf-8"))
             except ValueError as exc:
                 raise StoreError(f"{spec_file}: not JSON ({exc})") from exc
-            if old.get("schema_version") != SCHEMA_VERSION:
+            if old.get("schema_version") != RUN_SCHEMA_VERSION:
                 raise StoreError(f"{spec_file}: schema_version {old.get('schema_version')!r}")
             if old.get("spec") != wanted:
                 diff = sorted(k for k in wanted if old.get("spec", {}).get(k) != wanted[k])
@@ -164,7 +164,7 @@ class RunDir:
                     "use a new --out directory"
                 )
         doc = {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": RUN_SCHEMA_VERSION,
             "spec": wanted,
             "versions": _versions(),
             "git_revision": _git_revision(),

@@ -11,7 +11,7 @@ import pytest
 
 from dontguess.errors import StoreError
 from dontguess.records import Condition, Graded, RunSpec, Verdict
-from dontguess.store import GRADED_COLUMNS, SCHEMA_VERSION, RunDir
+from dontguess.store import GRADED_COLUMNS, RUN_SCHEMA_VERSION, RunDir
 from dontguess.tables import read_graded
 
 SPEC = RunSpec(
@@ -32,7 +32,7 @@ def test_spec_json_and_refusal(tmp_path: Path) -> None:
     rd = RunDir(tmp_path / "run")
     rd.begin(SPEC)
     doc = rd.read_spec()
-    assert doc["schema_version"] == SCHEMA_VERSION
+    assert doc["schema_version"] == RUN_SCHEMA_VERSION
     assert doc["spec"]["conditions"][1] == {
         "rubric": "open", "target": 0.75, "style": "reward", "template_hash": "abc",
     }  # fmt: skip
