@@ -122,7 +122,7 @@ def cmd_dontguess(s: Server, q: Path, work: Path, c: int) -> list[str]:
 def cmd_inspect(s: Server, q: Path, work: Path, c: int) -> list[str]:
     task = work / "inspect_task.py"
     task.write_text(INSPECT_TASK)
-    return [str(BENCH_VENV / "inspect"), "eval", str(task), "--model", "openai-api/standin/m",
+    return [str(BENCH_VENV / "inspect"), "eval", task.name, "--model", "openai-api/standin/m",
             "--max-connections", str(c), "--max-tokens", "16", "--display", "none",
             "--log-dir", str(work / f"inspect-{time.monotonic_ns()}")]  # fmt: skip
 
