@@ -49,8 +49,12 @@ def _read_csv(path: Path) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), None)
+    with path.open("rb") as fh:
+        first = fh.readline()
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig")]), None)
+    except UnicodeDecodeError as exc:
+        raise InputError("the header line is not UTF-8 text", path=str(path), line=1) from exc
     if not header:
         raise InputError("empty file (no header line)", path=str(path), line=1)
     # Every column is read as text; the validator parses numbers itself so that a bad value
@@ -74,38 +78,47 @@ def _read_jsonl(path: Path) -> Any:
     body = data.rstrip()
     if not body.lstrip():
         return pa.table({})
-    if _has_blank_line(body):
-        # pyarrow skips blank lines, which would shift every later line number.
-        return _read_jsonl_slow(path)
+    if _has_blank_line(body) or not _is_utf8(data):
+        # pyarrow skips blank lines (shifting later line numbers) and lets invalid UTF-8
+        # through; the slow reader names the line.
+        return _read_jsonl_slow(data, path)
     try:
         return pajson.read_json(
             pa.BufferReader(data), read_options=pajson.ReadOptions(block_size=1 << 24)
         )
     except pa.ArrowInvalid:
         # Mixed types across lines, or a real syntax error: redo it slowly to name the line.
-        return _read_jsonl_slow(path)
+        return _read_jsonl_slow(data, path)
 
 
-def _read_jsonl_slow(path: Path) -> Any:
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_jsonl_slow(data: bytes, path: Path) -> Any:
     import pyarrow as pa
 
     rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as fh:
-        lines = fh.read().rstrip().split("\n")
-        for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
-                raise InputError("blank line in JSONL", path=str(path), line=lineno)
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from exc
-            if not isinstance(obj, dict):
-                raise InputError(
-                    f"each line must be a JSON object, got {type(obj).__name__}",
-                    path=str(path),
-                    line=lineno,
-                )
-            rows.append({k: _as_text(v) for k, v in obj.items()})
+    for lineno, raw in enumerate(data.rstrip().split(b"\n"), start=1):
+        if not raw.strip():
+            raise InputError("blank line in JSONL", path=str(path), line=lineno)
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InputError("not UTF-8 text", path=str(path), line=lineno) from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from exc
+        if not isinstance(obj, dict):
+            raise InputError(
+                f"each line must be a JSON object, got {type(obj).__name__}",
+                path=str(path),
+                line=lineno,
+            )
+        rows.append({k: _as_text(v) for k, v in obj.items()})
     names = list(dict.fromkeys(k for r in rows for k in r))
     return pa.table({k: pa.array([r.get(k) for r in rows], type=pa.string()) for k in names})
 

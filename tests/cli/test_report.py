@@ -42,3 +42,13 @@ def test_example_rejects_bad_n(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["example", "--out", str(tmp_path / "x.jsonl"), "--n", "0"]) == 2
     assert "--n must be >= 1" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_report_out_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "e.jsonl"
+    assert main(["example", "--out", str(data), "--n", "5"]) == 0
+    target = tmp_path / "file.txt"
+    target.write_text("keep me")
+    assert main(["report", str(data), "--out", str(target), "--bootstrap", "0"]) == 2
+    assert "--out must be a folder" in capsys.readouterr().err
+    assert target.read_text() == "keep me"

@@ -135,3 +135,19 @@ def test_console_script_and_run_directory(graded: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["rows"][0]["model"] == "m"
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    data = tmp_path / "e.parquet"
+    assert main(["example", "--out", str(data), "--n", "40"]) == 0
+    # ~150 kB of JSON: more than a pipe buffer, so writing fails once `head` has exited
+    argv = f"score {data} --by topic --all-targets --format json"
+    proc = subprocess.run(
+        f"{sys.executable} -m dontguess {argv} | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout == "{\n"
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

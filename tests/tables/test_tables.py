@@ -186,3 +186,21 @@ def test_to_arrow_layout() -> None:
     assert arrow.column("verdict").to_pylist()[3] is None
     assert arrow.column("stated_target").to_pylist()[:2] == [None, 0.75]
     assert arrow.column_names[-1] == "topic"
+
+
+def test_encoding_edge_cases(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(
+        b'{"item_id": 1, "model": "m", "verdict": "correct"}\n'
+        b'{"item_id": 2, "model": "\xff", "verdict": "correct"}\n'
+    )
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: not UTF-8 text"):
+        read_graded(bad)
+    header = tmp_path / "h.csv"
+    header.write_bytes(b"item_id,m\xffodel,verdict\n1,a,correct\n")
+    with pytest.raises(InputError, match=r"h\.csv:1: the header line is not UTF-8"):
+        read_graded(header)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffitem_id,model,verdict\r\n1,é,correct\r\n".encode())
+    t = read_graded(bom)
+    assert t.model.tolist() == ["é"] and t.verdict.tolist() == [0]

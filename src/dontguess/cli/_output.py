@@ -39,6 +39,21 @@ def emit_summary(
         console: a :class:`rich.console.Console` for the table format (default: stdout).
         calibration: confidence-metric rows (Brier, ECE, ...); omitted when ``None``/empty.
     """
+    try:
+        _emit(rows, audit, fmt, console, calibration)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error. Silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _emit(
+    rows: list[dict[str, Any]],
+    audit: list[dict[str, Any]],
+    fmt: str,
+    console: Any,
+    calibration: list[dict[str, Any]] | None,
+) -> None:
     if fmt == "json":
         doc: dict[str, Any] = {"rows": rows, "audit": audit}
         if calibration:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dontguess.errors import InputError
 from dontguess.records import GradedTable
 from dontguess.report._calibration import calibration_curves, calibration_summary
 from dontguess.report._format import jsonable
@@ -117,6 +118,8 @@ def write_report(
     audit = calibration_audit(table)
     text = build_html(table, rows, audit, figure_rows=figure_rows, sources=sources, title=title)
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder, and this is a file", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
     summary = {
         "n_records": len(table),
