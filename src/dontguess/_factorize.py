@@ -1,64 +1,42 @@
 """Encode columns as small integer codes, fast, without a Python loop per record.
 
-``factorize(col)`` returns the sorted distinct values and, per record, the index of its value,
-like ``np.unique(col, return_inverse=True)`` but much faster:
+:func:`column_coder` finds a column's distinct values with a collision-free multiplicative hash
+table over 64-bit patterns, and then gives any record range's codes by one hash and one lookup:
 
-* numbers: the 64-bit patterns are deduplicated with numpy's hash-based ``unique`` and
-  mapped to codes through a small open-addressing table (:func:`_codes_of_bits`);
-* strings (object arrays): the same is done to the object *pointers* stored in the array
-  (numpy's object arrays hold ``PyObject*``; CPython never moves objects), so records that
-  share one str object cost one vectorised pass. Distinct objects with equal values are then
-  merged by value in a dict over the few distinct objects. When nearly every record holds its
-  own object (many distinct pointers), a dict pass over the records is used instead.
+* numbers: the bit patterns of the values (-0.0 folded into 0.0, every nan into one nan);
+* strings (object arrays): the object *pointers* stored in the array (numpy's object arrays
+  hold ``PyObject*``; CPython never moves an object while the array holds it), so records that
+  share one str object never compare strings. Distinct objects with equal values are merged by
+  value in a dict over the few distinct objects. When nearly every record holds its own object,
+  a dict pass over the records is used instead.
 
-Codes follow the sorted order of the values, so they do not depend on record order.
+Work runs over chunks of :data:`CHUNK` records, so temporaries stay in cache.
+:func:`factorize` is the ``np.unique(col, return_inverse=True)`` equivalent built on it.
 """
 
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["combine", "factorize", "split_key"]
+__all__ = ["CHUNK", "Coder", "column_coder", "combine", "factorize", "split_key"]
 
 I64 = npt.NDArray[np.int64]
+CHUNK = 1 << 16  # records per chunk: work arrays stay in cache
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
-_MAX_TABLE_BITS = 22
+_TABLE_BITS = (6, 10, 14, 18, 22)
+_NO_SHIFT = np.uint64(0)
 
 
-def _perfect_hash(bits: I64) -> tuple[I64, I64] | None:
-    """Distinct values and codes via a collision-free multiplicative hash table, if one fits.
-
-    Fibonacci hashing maps each value to a slot; a scatter then a gather checks that no two
-    distinct values share a slot. Only a few passes over ``bits``, reusing two work buffers.
-    """
-    u = bits.view(np.uint64)
-    work = np.empty(bits.size, dtype=np.uint64)
-    for table_bits in range(10, _MAX_TABLE_BITS + 1, 4):
-        np.multiply(u, _GOLDEN, out=work)
-        np.right_shift(work, np.uint64(64 - table_bits), out=work)
-        slots = work.view(np.int64)  # < 2**table_bits, so the same numbers
-        table = np.zeros(1 << table_bits, dtype=np.int64)
-        table[slots] = bits  # one of the values hashed to each slot wins
-        if np.array_equal(table[slots], bits):  # so no two distinct values share a slot
-            used = np.zeros(1 << table_bits, dtype=bool)
-            used[slots] = True
-            rank = np.cumsum(used, dtype=np.int64) - 1
-            return table[used], rank[slots]
-    return None
-
-
-def _codes_of_bits(bits: I64) -> tuple[I64, I64]:
-    """Distinct int64 values (unsorted) and the index of each element's value among them."""
-    hashed = _perfect_hash(bits)
-    if hashed is not None:
-        return hashed
-    distinct, codes = np.unique(bits, return_inverse=True)
-    return distinct, codes.astype(np.int64)
+def _slots(bits: I64, shift: np.uint64) -> I64:
+    """Fibonacci hash of 64-bit patterns to ``64 - shift`` bits."""
+    hashed: I64 = ((bits.view(np.uint64) * _GOLDEN) >> shift).view(np.int64)
+    return hashed
 
 
 def _pointers(col: npt.NDArray[np.object_]) -> I64:
@@ -71,56 +49,128 @@ def _pointers(col: npt.NDArray[np.object_]) -> I64:
     return view
 
 
+def _float_bits(x: npt.NDArray[Any]) -> I64:
+    """Bit patterns of floats with -0.0 folded into 0.0 and every nan into one nan."""
+    y = np.add(x, 0.0, dtype=np.float64)
+    np.copyto(y, np.nan, where=np.isnan(y))
+    out: I64 = y.view(np.int64)
+    return out
+
+
+def _perfect_hash(
+    bits: Callable[[int, int], I64], n: int
+) -> tuple[I64, npt.NDArray[np.bool_], np.uint64] | None:
+    """A collision-free hash table of the distinct values of ``bits`` (read chunk by chunk).
+
+    Every value is scattered to its slot; a second sweep gathers the slots back and checks that
+    each record finds its own value, i.e. no two distinct values share a slot. Tables grow
+    until that holds; None when even the largest one collides.
+    """
+    for table_bits in _TABLE_BITS:
+        shift = np.uint64(64 - table_bits)
+        table = np.zeros(1 << table_bits, dtype=np.int64)
+        used = np.zeros(1 << table_bits, dtype=bool)
+        for lo in range(0, n, CHUNK):
+            b = bits(lo, min(n, lo + CHUNK))
+            slots = _slots(b, shift)
+            table[slots] = b  # one of the values hashed to each slot wins
+            used[slots] = True
+        if 4 * int(used.sum()) > used.size and table_bits != _TABLE_BITS[-1]:
+            continue  # crowded: a collision is likely, try a larger table
+        if all(
+            np.array_equal(table[_slots(b, shift)], b)
+            for b in (bits(lo, min(n, lo + CHUNK)) for lo in range(0, n, CHUNK))
+        ):
+            return table, used, shift
+    return None
+
+
 def _factorize_dict(col: npt.NDArray[Any]) -> tuple[list[Any], I64]:
     seen: dict[Any, int] = {}
     codes = np.fromiter((seen.setdefault(v, len(seen)) for v in col), np.int64, len(col))
     return list(seen), codes
 
 
-def _factorize_object(col: npt.NDArray[np.object_]) -> tuple[list[Any], I64]:
+@dataclass(frozen=True)
+class Coder:
+    """Codes of one column: ``uniques`` (unsorted) and, per record range, each record's code."""
+
+    uniques: npt.NDArray[Any]
+    _bits: Callable[[int, int], I64] | None = None
+    _shift: np.uint64 = _NO_SHIFT
+    _rank: I64 | None = None  # hash slot -> code
+    _codes: I64 | None = None  # all codes, when no hash table was used
+    _keep: Any = None  # keeps the column (whose pointers _bits reads) alive
+
+    def codes(self, lo: int, hi: int) -> I64:
+        """Codes of records ``lo:hi``."""
+        if self._codes is not None:
+            return self._codes[lo:hi]
+        assert self._bits is not None and self._rank is not None
+        return self._rank[_slots(self._bits(lo, hi), self._shift)]
+
+
+def _object_coder(col: npt.NDArray[np.object_]) -> Coder:
     col = np.ascontiguousarray(col)
     ptrs = _pointers(col)
-    hashed = _perfect_hash(ptrs)
-    if hashed is None or hashed[0].size > max(1024, len(col) // 8):  # ~ one object per record
-        return _factorize_dict(col)
-    distinct, ptr_codes = hashed
-    # the objects themselves (kept alive by ``col``); equal values held by several objects merge
-    objects = np.empty(distinct.size, dtype=object)
-    objects[:] = [ctypes.cast(int(p), ctypes.py_object).value for p in distinct]
+
+    def bits(lo: int, hi: int) -> I64:
+        return ptrs[lo:hi]
+
+    built = _perfect_hash(bits, len(col))
+    if built is None or int(built[1].sum()) > max(1024, len(col) // 8):  # ~one object per record
+        found, codes = _factorize_dict(col)
+        return Coder(_as_objects(found), _codes=codes)
+    table, used, shift = built
+    # the distinct objects (alive in ``col``); equal values held by several objects merge here
+    objects = _as_objects([ctypes.cast(int(p), ctypes.py_object).value for p in table[used]])
     values, value_codes = _factorize_dict(objects)
-    return values, value_codes[ptr_codes] if len(values) < distinct.size else ptr_codes
+    rank = value_codes[np.maximum(np.cumsum(used) - 1, 0)]
+    return Coder(_as_objects(values), bits, shift, rank, _keep=col)
 
 
-def _sorted_codes(found: list[Any], codes: I64) -> tuple[npt.NDArray[Any], I64]:
-    order = sorted(range(len(found)), key=lambda i: found[i])
-    rank = np.empty(len(found), dtype=np.int64)
-    rank[order] = np.arange(len(found))
-    uniques = np.empty(len(found), dtype=object)
-    uniques[:] = [found[i] for i in order]
-    return uniques, rank[codes]
+def _numeric_coder(col: npt.NDArray[Any]) -> Coder:
+    whole = _float_bits(col) if col.dtype.kind == "f" else col.astype(np.int64)
+
+    def bits(lo: int, hi: int) -> I64:
+        return whole[lo:hi]
+
+    built = _perfect_hash(bits, len(col))
+    if built is None:
+        distinct, codes = np.unique(bits(0, len(col)), return_inverse=True)
+        values = distinct.view(np.float64) if col.dtype.kind == "f" else distinct
+        return Coder(values.astype(col.dtype), _codes=codes.astype(np.int64))
+    table, used, shift = built
+    values = table[used].view(np.float64) if col.dtype.kind == "f" else table[used]
+    rank = np.maximum(np.cumsum(used, dtype=np.int64) - 1, 0)
+    return Coder(values.astype(col.dtype), bits, shift, rank, _keep=col)
 
 
-def _factorize_numeric(col: npt.NDArray[Any], sort: bool) -> tuple[npt.NDArray[Any], I64]:
-    if col.dtype.kind == "f":
-        x = np.add(col, 0.0, dtype=np.float64)  # a copy, with -0.0 -> 0.0
-        nan = np.isnan(x)
-        if nan.any():
-            x[nan] = np.nan  # one NaN bit pattern
-        distinct, codes = _codes_of_bits(x.view(np.int64))
-        values: npt.NDArray[Any] = distinct.view(np.float64)
-    else:
-        distinct, codes = _codes_of_bits(col.astype(np.int64))
-        values = distinct
-    if not sort:
-        return values.astype(col.dtype), codes
-    order = np.argsort(values)  # nan last
-    rank = np.empty(values.size, dtype=np.int64)
-    rank[order] = np.arange(values.size)
-    return values[order].astype(col.dtype), rank[codes]
+def _as_objects(values: Sequence[Any]) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def column_coder(col: npt.NDArray[Any]) -> Coder:
+    """A :class:`Coder` for ``col``: numbers by their bit patterns, objects by their pointers.
+
+    Records sharing one Python object cost a hash, not a comparison of values; distinct objects
+    with equal values are merged by value. When nearly every record holds its own object, a
+    dict pass over the records is used instead.
+    """
+    col = np.asarray(col)
+    if len(col) == 0:
+        return Coder(col[:0], _codes=np.empty(0, dtype=np.int64))
+    if col.dtype.kind in "biuf":
+        return _numeric_coder(col)
+    return _object_coder(col if col.dtype == object else col.astype(object))
 
 
 def factorize(col: npt.NDArray[Any], *, sort: bool = True) -> tuple[npt.NDArray[Any], I64]:
     """Distinct values of ``col`` (sorted unless ``sort`` is false) and each record's code.
+
+    Like ``np.unique(col, return_inverse=True)`` but without sorting the records.
 
     >>> import numpy as np
     >>> u, c = factorize(np.array(["b", "a", "b"], dtype=object))
@@ -133,16 +183,17 @@ def factorize(col: npt.NDArray[Any], *, sort: bool = True) -> tuple[npt.NDArray[
     col = np.asarray(col)
     if len(col) == 0:
         return col[:0], np.empty(0, dtype=np.int64)
-    if col.dtype.kind in "biuf":
-        return _factorize_numeric(col, sort)
-    if col.dtype != object:
-        col = col.astype(object)
-    found, codes = _factorize_object(col)
-    if sort:
-        return _sorted_codes(found, codes)
-    uniques = np.empty(len(found), dtype=object)
-    uniques[:] = found
-    return uniques, codes
+    coder = column_coder(col)
+    codes = coder._codes if coder._codes is not None else coder.codes(0, len(col))
+    if not sort:
+        return coder.uniques, codes
+    if coder.uniques.dtype == object:
+        order = np.array(sorted(range(coder.uniques.size), key=lambda i: coder.uniques[i]))
+    else:
+        order = np.argsort(coder.uniques)  # nan last
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return coder.uniques[order], rank[codes]
 
 
 def combine(codes: Sequence[I64], sizes: Sequence[int], n: int) -> tuple[I64, int]:

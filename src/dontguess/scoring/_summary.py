@@ -19,7 +19,7 @@ from dontguess._bootstrap import (
     percentile_interval,
     resample_totals,
 )
-from dontguess._factorize import combine, factorize, split_key
+from dontguess._factorize import CHUNK, column_coder, combine, factorize, split_key
 from dontguess._intervals import check_confidence_level
 from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
 from dontguess.errors import SchemaError
@@ -29,6 +29,7 @@ from dontguess.scoring._rule import check_target, verdict_counts
 __all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "summarize"]
 
 DEFAULT_TARGETS = (0.0, 0.5, 0.75, 0.9)
+_DENSE_CELLS = 1 << 16  # (group, verdict) cells counted densely chunk by chunk
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,14 @@ class Groups:
     columns: list[str]  # "model", "stated_target", "style", *by
     labels: list[list[Any]]  # per column, the value of each group
     counts: npt.NDArray[np.int64]  # (G, 4)
-    cell: npt.NDArray[np.int64]  # per record: group key * 4 + verdict + 1
+    cell: npt.NDArray[np.int64] | None  # per record: group key * 4 + verdict + 1, if kept
     keys: npt.NDArray[np.int64]  # sorted key of each group
 
     @property
     def inverse(self) -> npt.NDArray[np.int64]:
-        """Group index (row of ``counts``) of each record."""
+        """Group index (row of ``counts``) of each record (needs ``keep_cells=True``)."""
+        if self.cell is None:
+            raise ValueError("group_table(..., keep_cells=True) is needed for per-record groups")
         return np.searchsorted(self.keys, self.cell // 4).astype(np.int64)
 
 
@@ -59,34 +62,49 @@ def check_table(table: GradedTable) -> None:
         raise ValueError(f"stated_target must be nan or in [0, 1), got {st[row]} at row {row}")
 
 
-def group_table(table: GradedTable, by: Sequence[str]) -> Groups:
-    """Group records by model, stated_target, style and the ``by`` group columns."""
+def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = False) -> Groups:
+    """Group records by model, stated_target, style and the ``by`` group columns.
+
+    Each record's cell is its group's mixed-radix key times 4 plus verdict + 1; counting cells
+    with ``np.bincount`` gives every (group, verdict) count at once. Records are processed in
+    chunks (codes, cell, bincount), so no full-length temporary is made unless ``keep_cells``
+    (the bootstrap needs each record's group) or the key range is too large for dense counts.
+    """
     for name in by:
         if name not in table.groups:
             have = ", ".join(sorted(table.groups)) or "none"
             raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
     cols = [table.model, table.stated_target, table.style, *(table.groups[b] for b in by)]
-    found = [factorize(c, sort=False) for c in cols]  # rows are sorted by label later
-    sizes = [len(u) for u, _ in found]
-    # the verdict (+1, so 0..3) is the last, fastest-varying digit of each record's cell
-    cell, radix = combine(
-        [c for _, c in found] + [(table.verdict + 1).astype(np.int64)], [*sizes, 4], len(table)
-    )
-    if radix <= max(8 * len(table), 1 << 16):  # dense: one bincount over (group, verdict)
-        dense = np.bincount(cell, minlength=radix).reshape(radix // 4, 4)
-        keys = np.flatnonzero(dense.any(axis=1))
-        counts = dense[keys]
+    coders = [column_coder(c) for c in cols]  # rows are sorted by label later
+    sizes = [*(len(c.uniques) for c in coders), 4]
+    radix = int(np.prod([max(s, 1) for s in sizes], dtype=np.float64))
+    n = len(table)
+    small = radix <= _DENSE_CELLS
+    cells = np.empty(n, dtype=np.int64) if keep_cells or not small else None
+    dense = np.zeros(radix if small else 0, dtype=np.int64)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        digits = [c.codes(lo, hi) for c in coders] + [table.verdict[lo:hi].astype(np.int64) + 1]
+        cell, _ = combine(digits, sizes, hi - lo)
+        if small:
+            dense += np.bincount(cell, minlength=radix)
+        if cells is not None:
+            cells[lo:hi] = cell
+    if small:
+        counts_all = dense.reshape(radix // 4, 4)
+        keys = np.flatnonzero(counts_all.any(axis=1))
+        counts = counts_all[keys]
     else:  # too many combinations for a dense table: sort the keys instead
-        keys, inv = np.unique(cell // 4, return_inverse=True)
-        counts = np.bincount(inv * 4 + cell % 4, minlength=keys.size * 4)
-        counts = counts.reshape(keys.size, 4)
-    parts = split_key(keys, sizes)
-    labels = [[u[i] for i in p.tolist()] for (u, _), p in zip(found, parts, strict=True)]
+        assert cells is not None
+        keys, inv = np.unique(cells // 4, return_inverse=True)
+        counts = np.bincount(inv * 4 + cells % 4, minlength=keys.size * 4).reshape(keys.size, 4)
+    parts = split_key(keys, sizes[:-1])
+    labels = [[c.uniques[i] for i in p.tolist()] for c, p in zip(coders, parts, strict=True)]
     return Groups(
         columns=["model", "stated_target", "style", *by],
         labels=labels,
         counts=counts.astype(np.int64),
-        cell=cell,
+        cell=cells,
         keys=keys,
     )
 
@@ -236,7 +254,7 @@ def summarize(
     """
     ts = _check_args(targets, bootstrap, confidence_level, zero_division)
     check_table(table)
-    groups = group_table(table, by)
+    groups = group_table(table, by, keep_cells=bootstrap > 0)
     plan = [
         (g, _score_targets(float(groups.labels[1][g]), ts, all_targets))
         for g in range(groups.counts.shape[0])
