@@ -29,9 +29,15 @@ KNOWN = (
 )
 REQUIRED = ("item_id", "model", "verdict")
 
-_VERDICT_WORDS = ["correct", "incorrect", "abstained", "", "ungraded"]
-_VERDICT_CODES = np.array([0, 1, 2, UNGRADED_CODE, UNGRADED_CODE], dtype=np.int8)
-_NULL_WORDS = ["", "nan", "null", "none", "na", "n/a"]
+_VERDICT_LOOKUP: dict[str | None, int] = {
+    "correct": 0,
+    "incorrect": 1,
+    "abstained": 2,
+    "ungraded": UNGRADED_CODE,
+    "": UNGRADED_CODE,
+    None: UNGRADED_CODE,
+}
+_NULL_WORDS = frozenset(["", "nan", "null", "none", "na", "n/a"])
 _STYLES = ("", "penalty", "reward")
 #: Reason stored for an ungraded record whose file gives none.
 DEFAULT_UNGRADED_REASON = "ungraded (no reason given)"
@@ -88,7 +94,11 @@ def to_graded_table(table: Any, path: str, first_line: int | None) -> GradedTabl
 
 
 def text(column: Any) -> npt.NDArray[np.object_]:
-    """A pyarrow column as an object array of ``str`` (null → ``""``; nested → JSON text)."""
+    """A pyarrow column as an object array of ``str`` (null → ``""``; nested → JSON text).
+
+    Goes through ``to_pylist`` on purpose: pyarrow's numpy conversions import pandas (seconds
+    of start-up for a small file).
+    """
     import json
 
     import pyarrow as pa
@@ -102,11 +112,13 @@ def text(column: Any) -> npt.NDArray[np.object_]:
     else:
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = pc.cast(column, pa.string())
-        filled = pc.fill_null(column, "")
-        if len(filled):
-            strings: npt.NDArray[np.object_] = filled.to_numpy(zero_copy_only=False)
-            return strings.astype(object, copy=False)
-        values = []
+        values = column.to_pylist()
+        if column.null_count:
+            values = ["" if v is None else v for v in values]
+    return _objects(values)
+
+
+def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -128,29 +140,30 @@ def _required_text(table: Any, name: str, where: _Where) -> npt.NDArray[np.objec
     return values
 
 
-def _lower_text(column: Any) -> Any:
+def _lower_words(column: Any) -> list[str | None]:
+    """Trimmed, lower-cased text of each value (``None`` for null)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         column = pc.cast(column, pa.string())
-    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(column, "")))
+    words: list[str | None] = pc.utf8_lower(pc.utf8_trim_whitespace(column)).to_pylist()
+    return words
 
 
 def _verdicts(column: Any, where: _Where) -> npt.NDArray[np.int8]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    words = _lower_text(column)
-    index = pc.index_in(words, value_set=pa.array(_VERDICT_WORDS))
-    bad = np.flatnonzero(pc.is_null(index).to_numpy(zero_copy_only=False))
+    words = _lower_words(column)
+    bad_code = 99
+    codes = np.fromiter(
+        (_VERDICT_LOOKUP.get(w, bad_code) for w in words), dtype=np.int8, count=len(words)
+    )
+    bad = np.flatnonzero(codes == bad_code)
     if bad.size:
         raw = column[int(bad[0])].as_py()
         raise where.error(
             int(bad[0]),
             f"verdict must be correct, incorrect, abstained, ungraded or empty; got {raw!r}",
         )
-    codes: npt.NDArray[np.int8] = _VERDICT_CODES[index.to_numpy(zero_copy_only=False)]
     return codes
 
 
@@ -165,17 +178,32 @@ def _floats(table: Any, name: str, where: _Where, n: int) -> npt.NDArray[np.floa
     if pa.types.is_boolean(column.type) or pa.types.is_nested(column.type):
         raise where.error(0, f"{name} must be a number, got {column[0].as_py()!r}")
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        column = pc.cast(column, pa.float64())
-    else:
-        words = _lower_text(column)
-        is_null = pc.is_in(words, value_set=pa.array(_NULL_WORDS))
-        words = pc.if_else(is_null, pa.scalar(None, pa.string()), words)
-        try:
-            column = pc.cast(words, pa.float64())
-        except pa.ArrowInvalid:
-            raise _first_unparsable(table.column(name), name, where) from None
-    out: npt.NDArray[np.float64] = pc.fill_null(column, math.nan).to_numpy(zero_copy_only=False)
-    return out.astype(np.float64, copy=False)
+        return _float_values(pc.cast(column, pa.float64()))
+    if pa.types.is_null(column.type):
+        return np.full(n, math.nan)
+    words = ["nan" if w is None or w in _NULL_WORDS else w for w in _lower_words(column)]
+    try:
+        return np.array(words, dtype=np.float64)
+    except ValueError:
+        raise _first_unparsable(column, name, where) from None
+
+
+def _float_values(column: Any) -> npt.NDArray[np.float64]:
+    """A float64 pyarrow column as numpy, null → ``nan``, read from its buffers (no pandas)."""
+    parts = [np.empty(0)]
+    for chunk in getattr(column, "chunks", [column]):
+        size = chunk.offset + len(chunk)
+        if not len(chunk):
+            continue
+        validity, data = chunk.buffers()
+        values = np.frombuffer(data, dtype=np.float64, count=size)[chunk.offset :].copy()
+        if chunk.null_count:
+            raw = np.frombuffer(validity, dtype=np.uint8)
+            valid = np.unpackbits(raw, count=size, bitorder="little")[chunk.offset :]
+            values[valid == 0] = math.nan
+        parts.append(values)
+    out: npt.NDArray[np.float64] = np.concatenate(parts)
+    return out
 
 
 def _first_unparsable(column: Any, name: str, where: _Where) -> InputError:
@@ -207,7 +235,7 @@ def _styles(
 ) -> npt.NDArray[np.object_]:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
     if "style" in table.column_names:
-        words = text(_lower_text(table.column("style")))
+        words = _objects([w or "" for w in _lower_words(table.column("style"))])
     else:
         words = np.full(n, "", dtype=object)
     bad = np.flatnonzero(~np.isin(words, np.array(_STYLES, dtype=object)))

@@ -138,6 +138,8 @@ def _read_parquet(path: Path) -> Any:
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(path)
+        # ParquetFile.read, not pq.read_table: the dataset API imports pandas (slow start-up).
+        with pq.ParquetFile(path) as parquet:
+            return parquet.read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from exc

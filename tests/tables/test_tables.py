@@ -204,3 +204,18 @@ def test_encoding_edge_cases(tmp_path: Path) -> None:
     bom.write_bytes("\ufeffitem_id,model,verdict\r\n1,é,correct\r\n".encode())
     t = read_graded(bom)
     assert t.model.tolist() == ["é"] and t.verdict.tolist() == [0]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_reading_does_not_import_pandas(tmp_path: Path, suffix: str) -> None:
+    import subprocess
+    import sys
+
+    path = write_graded(_records(), tmp_path / f"g{suffix}")
+    code = (
+        "import sys; from dontguess.tables import read_graded; "
+        f"t = read_graded([{str(path)!r}]); assert len(t) == 5; "
+        "print('pandas' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False", "pyarrow's numpy/dataset paths import pandas (slow)"
