@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from dontguess.corpus import (
     entity_extractor,
     regex_extractor,
 )
-from dontguess.errors import InputError, SchemaError
+from dontguess.errors import InputError, MissingDependencyError, SchemaError
 from dontguess.theory import theorem2_lower_bound
 
 from .conftest import BORN
@@ -123,3 +124,19 @@ def test_input_errors(corpus_dir: Path, tmp_path: Path) -> None:
 def test_nan_free_rates(corpus_dir: Path) -> None:
     s = corpus_stats([corpus_dir / "mentions.csv"])
     assert not math.isnan(s.singleton_rate) and s.theorem2_lower_bound is None
+
+
+@pytest.mark.parametrize(
+    ("engine", "blocked", "extra"),
+    [
+        ("duckdb", ["duckdb"], "corpus"),
+        ("spark", ["pyspark", "pyspark.sql", "pyspark.errors"], "spark"),
+    ],
+)
+def test_missing_engine_names_the_extra(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, engine: str, blocked: list[str], extra: str
+) -> None:
+    for name in blocked:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(MissingDependencyError, match=rf"pip install 'dontguess\[{extra}\]'"):
+        corpus_stats([corpus_dir / "mentions.csv"], engine=EngineSpec(engine=engine))  # type: ignore[arg-type]

@@ -119,7 +119,9 @@ def spark_groups(
 ) -> list[GroupRow]:
     """Run the count with Spark (``session`` if given, else the active or a new one)."""
     try:
-        from pyspark.errors import PySparkException
+        with warnings.catch_warnings():  # pyspark warns about pandas >= 3 on import
+            warnings.simplefilter("ignore", FutureWarning)
+            from pyspark.errors import PySparkException
     except ImportError as exc:
         raise MissingDependencyError("pyspark", "spark") from exc
     own = False
