@@ -188,3 +188,34 @@ def test_many_group_combinations_use_the_sparse_path() -> None:
             mask &= np.array(groups[k]) == r[k]
         ref = confidence_target_score(table.verdict[mask], target=0.5)
         assert r["score"] == pytest.approx(ref)
+
+
+def test_by_names_may_not_clash_with_row_keys() -> None:
+    table = make_table([0], groups={"score": ["x"], "topic": ["y"]})
+    with pytest.raises(ValueError, match="clashes"):
+        summarize(table, by=("score",))
+    with pytest.raises(ValueError, match="repeats"):
+        summarize(table, by=("topic", "topic"))
+
+
+def test_from_records_with_conditions_and_samples() -> None:
+    from dontguess.records import Condition, Graded, GradedTable, Verdict
+
+    half = Condition("open", 0.5, "reward")
+    recs = [
+        Graded("q1", "m", Verdict.CORRECT, sample=0),
+        Graded("q1", "m", Verdict.INCORRECT, sample=1),
+        Graded("q1", "m", Verdict.ABSTAINED, half),
+        Graded("q2", "m", None, half, ungraded_reason="judge reply unparsable"),
+        Graded("q2", "m", Verdict.CORRECT, half, groups={"topic": "art"}),
+    ]
+    rows = summarize(GradedTable.from_records(recs), targets=(0.0,), bootstrap=20)
+    closed, open_half = rows
+    assert (closed["n"], closed["score"], closed["stated_target"]) == (2, 0.5, None)
+    assert (open_half["style"], open_half["score_target"], open_half["n_ungraded"]) == (
+        "reward",
+        0.5,
+        1,
+    )
+    assert open_half["reward_score"] == pytest.approx((1 + 0.5 * 1) / 2)
+    assert open_half["ungraded_rate"] == pytest.approx(1 / 3)

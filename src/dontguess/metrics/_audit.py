@@ -94,6 +94,14 @@ def calibration_audit(
 
     Returns:
         Target rows sorted by (model, style, stated_target), then each model's summary row.
+
+    >>> from dontguess.records import Condition, Graded, GradedTable, Verdict
+    >>> at = lambda t: Condition("open", t, "penalty")
+    >>> recs = [Graded(f"q{i}", "m", Verdict.CORRECT if i < 5 else Verdict.INCORRECT, at(0.75))
+    ...         for i in range(40)]
+    >>> rows = calibration_audit(GradedTable.from_records(recs))
+    >>> rows[0]["answered_precision"], rows[0]["passes"], rows[-1]["max_shortfall"]
+    (0.125, False, 0.625)
     """
     check_confidence_level(confidence_level)
     check_table(table)

@@ -66,6 +66,14 @@ def paired_bootstrap(
 
     Raises:
         ValueError: a table mixes models/conditions, no common graded item, or bad arguments.
+
+    >>> from dontguess.records import Graded, GradedTable, Verdict
+    >>> ok, bad = Verdict.CORRECT, Verdict.INCORRECT
+    >>> a = GradedTable.from_records([Graded(f"q{i}", "a", ok) for i in range(8)])
+    >>> b = GradedTable.from_records([Graded(f"q{i}", "b", ok if i < 4 else bad) for i in range(8)])
+    >>> out = paired_bootstrap(a, b, target=0.5, n_boot=200)
+    >>> out["difference"], out["n_items"], out["ci_low"] > 0
+    (1.0, 8, True)
     """
     pen = check_target(target) / (1.0 - check_target(target))
     n_boot = check_n_boot(n_boot, "n_boot")

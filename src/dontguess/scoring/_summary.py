@@ -29,6 +29,10 @@ from dontguess.scoring._rule import check_target, verdict_counts
 __all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "summarize"]
 
 DEFAULT_TARGETS = (0.0, 0.5, 0.75, 0.9)
+_ROW_KEYS = ("score_target", "penalty", "n", "n_correct", "n_incorrect", "n_abstained",
+             "n_ungraded", "accuracy", "error_rate", "abstention_rate", "ungraded_rate",
+             "attempted_accuracy", "f_score", "score", "score_ci_low", "score_ci_high",
+             "reward_score")  # fmt: skip
 _DENSE_CELLS = 1 << 16  # (group, verdict) cells counted densely chunk by chunk
 
 
@@ -70,7 +74,10 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
     chunks (codes, cell, bincount), so no full-length temporary is made unless ``keep_cells``
     (the bootstrap needs each record's group) or the key range is too large for dense counts.
     """
+    reserved = {"model", "stated_target", "style", *_ROW_KEYS}
     for name in by:
+        if name in reserved or list(by).count(name) > 1:
+            raise ValueError(f"by column {name!r} repeats or clashes with a score-row key")
         if name not in table.groups:
             have = ", ".join(sorted(table.groups)) or "none"
             raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
