@@ -109,13 +109,54 @@ def text(column: Any) -> npt.NDArray[np.object_]:
             "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
             for v in column.to_pylist()
         ]
-    else:
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = pc.cast(column, pa.string())
-        values = column.to_pylist()
-        if column.null_count:
-            values = ["" if v is None else v for v in values]
-    return _objects(values)
+        return _objects(values)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.cast(column, pa.string())
+    uniques, codes = _encode(column)
+    table = _objects(["" if u is None else u for u in uniques])
+    out: npt.NDArray[np.object_] = table[codes]
+    return out
+
+
+def _encode(column: Any) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """Distinct values (``None`` last, for nulls) and each row's index into them.
+
+    Dictionary-encodes in pyarrow, so only the distinct values become Python objects.
+    """
+    import pyarrow.compute as pc
+
+    uniques: list[Any] = []
+    seen: dict[Any, int] = {}
+    parts = [np.empty(0, dtype=np.intp)]
+    for chunk in getattr(column, "chunks", [column]):
+        if not len(chunk):
+            continue
+        encoded = pc.dictionary_encode(chunk)
+        remap = np.array(
+            [seen.setdefault(v, len(seen)) for v in encoded.dictionary.to_pylist()] + [-1],
+            dtype=np.intp,
+        )
+        index = _int_values(encoded.indices, missing=-1)
+        parts.append(remap[index])  # -1 (null) picks the trailing -1
+    uniques = list(seen)
+    codes = np.concatenate(parts)
+    if (codes < 0).any():
+        codes[codes < 0] = len(uniques)
+        uniques.append(None)
+    return uniques, codes
+
+
+def _int_values(array: Any, *, missing: int) -> npt.NDArray[np.intp]:
+    """An integer pyarrow array as numpy (nulls → ``missing``), read from its buffers."""
+    size = array.offset + len(array)
+    validity, data = array.buffers()
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    values = np.frombuffer(data, dtype=dtype, count=size)[array.offset :].astype(np.intp)
+    if array.null_count:
+        raw = np.frombuffer(validity, dtype=np.uint8)
+        valid = np.unpackbits(raw, count=size, bitorder="little")[array.offset :]
+        values[valid == 0] = missing
+    return values
 
 
 def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
@@ -152,11 +193,15 @@ def _lower_words(column: Any) -> list[str | None]:
 
 
 def _verdicts(column: Any, where: _Where) -> npt.NDArray[np.int8]:
-    words = _lower_words(column)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.cast(column, pa.string())
+    uniques, index = _encode(pc.utf8_lower(pc.utf8_trim_whitespace(column)))
     bad_code = 99
-    codes = np.fromiter(
-        (_VERDICT_LOOKUP.get(w, bad_code) for w in words), dtype=np.int8, count=len(words)
-    )
+    table = np.array([_VERDICT_LOOKUP.get(w, bad_code) for w in uniques], dtype=np.int8)
+    codes: npt.NDArray[np.int8] = table[index]
     bad = np.flatnonzero(codes == bad_code)
     if bad.size:
         raw = column[int(bad[0])].as_py()
