@@ -219,3 +219,18 @@ def test_from_records_with_conditions_and_samples() -> None:
     )
     assert open_half["reward_score"] == pytest.approx((1 + 0.5 * 1) / 2)
     assert open_half["ungraded_rate"] == pytest.approx(1 / 3)
+
+
+def test_group_keys_past_int64_fall_back_to_row_sorting() -> None:
+    # 5 group columns of 400 distinct values each: 400**5 * 3 * 4 > 2**62 combinations
+    n = 400
+    groups = {f"g{k}": [f"v{(i * (k + 3)) % 400}" for i in range(n)] for k in range(5)}
+    table = make_table([i % 3 for i in range(n)], groups=groups)
+    rows = summarize(table, targets=(0.5,), by=tuple(groups), bootstrap=5, zero_division=math.nan)
+    assert sum(r["n"] for r in rows) == n and len(rows) == n
+    for r in rows[:10]:
+        mask = np.ones(n, bool)
+        for k in groups:
+            mask &= np.array(groups[k]) == r[k]
+        assert r["n"] == int(mask.sum())
+        assert r["n_correct"] == int((table.verdict[mask] == 0).sum())

@@ -19,7 +19,7 @@ from dontguess._bootstrap import (
     percentile_interval,
     resample_totals,
 )
-from dontguess._factorize import CHUNK, column_coder, combine, factorize, split_key
+from dontguess._factorize import CHUNK, Coder, column_coder, combine, factorize, split_key
 from dontguess._intervals import check_confidence_level
 from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
 from dontguess.errors import SchemaError
@@ -84,28 +84,53 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
     cols = [table.model, table.stated_target, table.style, *(table.groups[b] for b in by)]
     coders = [column_coder(c) for c in cols]  # rows are sorted by label later
     sizes = [*(len(c.uniques) for c in coders), 4]
-    radix = int(np.prod([max(s, 1) for s in sizes], dtype=np.float64))
+    radix = math.prod(max(s, 1) for s in sizes)
+    if radix > _DENSE_CELLS:
+        return _group_sparse(table, coders, sizes, by)
     n = len(table)
-    small = radix <= _DENSE_CELLS
-    cells = np.empty(n, dtype=np.int64) if keep_cells or not small else None
-    dense = np.zeros(radix if small else 0, dtype=np.int64)
+    cells = np.empty(n, dtype=np.int64) if keep_cells else None
+    dense = np.zeros(radix, dtype=np.int64)
     for lo in range(0, n, CHUNK):
         hi = min(n, lo + CHUNK)
         digits = [c.codes(lo, hi) for c in coders] + [table.verdict[lo:hi].astype(np.int64) + 1]
         cell, _ = combine(digits, sizes, hi - lo)
-        if small:
-            dense += np.bincount(cell, minlength=radix)
+        dense += np.bincount(cell, minlength=radix)
         if cells is not None:
             cells[lo:hi] = cell
-    if small:
-        counts_all = dense.reshape(radix // 4, 4)
-        keys = np.flatnonzero(counts_all.any(axis=1))
-        counts = counts_all[keys]
-    else:  # too many combinations for a dense table: sort the keys instead
-        assert cells is not None
-        keys, inv = np.unique(cells // 4, return_inverse=True)
-        counts = np.bincount(inv * 4 + cells % 4, minlength=keys.size * 4).reshape(keys.size, 4)
+    counts_all = dense.reshape(radix // 4, 4)
+    keys = np.flatnonzero(counts_all.any(axis=1))
     parts = split_key(keys, sizes[:-1])
+    return _groups(coders, parts, counts_all[keys], cells, keys, by)
+
+
+def _group_sparse(
+    table: GradedTable, coders: list[Coder], sizes: list[int], by: Sequence[str]
+) -> Groups:
+    """Many combinations: sort the group keys (or the code rows, past 62 bits of key)."""
+    n = len(table)
+    digits = [c.codes(0, n) for c in coders]
+    verdict = table.verdict.astype(np.int64) + 1
+    if math.prod(max(s, 1) for s in sizes) < 2**62:
+        key, _ = combine(digits, sizes[:-1], n)
+        keys, inv = np.unique(key, return_inverse=True)
+        parts = split_key(keys, sizes[:-1])
+    else:  # the mixed-radix key would overflow int64
+        rows, inv = np.unique(np.stack(digits, axis=1), axis=0, return_inverse=True)
+        keys = np.arange(rows.shape[0], dtype=np.int64)
+        parts = [rows[:, j] for j in range(rows.shape[1])]
+    inv = inv.reshape(-1).astype(np.int64)
+    counts = np.bincount(inv * 4 + verdict, minlength=keys.size * 4).reshape(keys.size, 4)
+    return _groups(coders, parts, counts, keys[inv] * 4 + verdict, keys, by)
+
+
+def _groups(
+    coders: list[Coder],
+    parts: list[npt.NDArray[np.int64]],
+    counts: npt.NDArray[np.int64],
+    cells: npt.NDArray[np.int64] | None,
+    keys: npt.NDArray[np.int64],
+    by: Sequence[str],
+) -> Groups:
     labels = [[c.uniques[i] for i in p.tolist()] for c, p in zip(coders, parts, strict=True)]
     return Groups(
         columns=["model", "stated_target", "style", *by],
