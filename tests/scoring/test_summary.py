@@ -234,3 +234,42 @@ def test_group_keys_past_int64_fall_back_to_row_sorting() -> None:
             mask &= np.array(groups[k]) == r[k]
         assert r["n"] == int(mask.sum())
         assert r["n_correct"] == int((table.verdict[mask] == 0).sum())
+
+
+RECORDS = st.lists(
+    st.tuples(
+        st.sampled_from(["alpha", "beta", "gamma"]),  # model
+        st.sampled_from([math.nan, 0.5, 0.9]),  # stated target
+        st.sampled_from(["geo", "art"]),  # topic
+        st.integers(-1, 2),  # verdict
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(RECORDS, st.booleans())
+def test_summarize_matches_a_dict_reference(records: list[tuple], fresh: bool) -> None:
+    # fresh=True: every string is its own object, as a file reader would make them
+    def s(x: str) -> str:
+        out = "".join(list(x)) if fresh else x
+        assert (out is x) != fresh
+        return out
+
+    models = [s(m) for m, *_ in records]
+    stated = [t for _, t, _, _ in records]
+    topics = [s(g) for _, _, g, _ in records]
+    verdict = [v for *_, v in records]
+    table = make_table(verdict, model=models, stated_target=stated, groups={"topic": topics})
+    rows = summarize(table, targets=(0.0, 0.75), by=("topic",), zero_division=math.nan)
+    ref: dict[tuple, list[int]] = {}
+    for m, t, g, v in records:
+        ref.setdefault((m, None if math.isnan(t) else t, g), [0, 0, 0, 0])[v + 1] += 1
+    got = {(r["model"], r["stated_target"], r["topic"]) for r in rows}
+    assert got == set(ref)
+    for r in rows:
+        u, c, i, a = ref[(r["model"], r["stated_target"], r["topic"])]
+        assert (r["n_ungraded"], r["n_correct"], r["n_incorrect"], r["n_abstained"]) == (u, c, i, a)
+        expected_ts = [0.0, 0.75] if r["stated_target"] is None else [r["stated_target"]]
+        assert r["score_target"] in expected_ts
