@@ -125,23 +125,12 @@ def _encode(column: Any) -> tuple[list[Any], npt.NDArray[np.intp]]:
     """
     import pyarrow.compute as pc
 
-    uniques: list[Any] = []
-    seen: dict[Any, int] = {}
-    parts = [np.empty(0, dtype=np.intp)]
-    for chunk in getattr(column, "chunks", [column]):
-        if not len(chunk):
-            continue
-        encoded = pc.dictionary_encode(chunk)
-        remap = np.array(
-            [seen.setdefault(v, len(seen)) for v in encoded.dictionary.to_pylist()] + [-1],
-            dtype=np.intp,
-        )
-        index = _int_values(encoded.indices, missing=-1)
-        parts.append(remap[index])  # -1 (null) picks the trailing -1
-    uniques = list(seen)
-    codes = np.concatenate(parts)
-    if (codes < 0).any():
-        codes[codes < 0] = len(uniques)
+    if hasattr(column, "combine_chunks"):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    uniques: list[Any] = encoded.dictionary.to_pylist()
+    codes = _int_values(encoded.indices, missing=len(uniques))
+    if encoded.null_count:
         uniques.append(None)
     return uniques, codes
 
@@ -226,11 +215,20 @@ def _floats(table: Any, name: str, where: _Where, n: int) -> npt.NDArray[np.floa
         return _float_values(pc.cast(column, pa.float64()))
     if pa.types.is_null(column.type):
         return np.full(n, math.nan)
-    words = ["nan" if w is None or w in _NULL_WORDS else w for w in _lower_words(column)]
-    try:
-        return np.array(words, dtype=np.float64)
-    except ValueError:
-        raise _first_unparsable(column, name, where) from None
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.cast(column, pa.string())
+    uniques, index = _encode(pc.utf8_lower(pc.utf8_trim_whitespace(column)))
+    parsed = np.empty(len(uniques))
+    for k, word in enumerate(uniques):
+        try:
+            parsed[k] = math.nan if word is None or word in _NULL_WORDS else float(word)
+        except ValueError:
+            row = int(np.flatnonzero(index == k)[0])
+            raise where.error(
+                row, f"{name} must be a number, got {column[row].as_py()!r}"
+            ) from None
+    out: npt.NDArray[np.float64] = parsed[index]
+    return out
 
 
 def _float_values(column: Any) -> npt.NDArray[np.float64]:
@@ -249,18 +247,6 @@ def _float_values(column: Any) -> npt.NDArray[np.float64]:
         parts.append(values)
     out: npt.NDArray[np.float64] = np.concatenate(parts)
     return out
-
-
-def _first_unparsable(column: Any, name: str, where: _Where) -> InputError:
-    for row, value in enumerate(column.to_pylist()):
-        word = "" if value is None else str(value).strip().lower()
-        if word in _NULL_WORDS:
-            continue
-        try:
-            float(word)
-        except ValueError:
-            return where.error(row, f"{name} must be a number, got {value!r}")
-    return InputError(f"{name}: cannot read as numbers", path=where.path)  # pragma: no cover
 
 
 def _check_range(
