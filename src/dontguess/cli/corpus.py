@@ -42,22 +42,27 @@ examples:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``corpus`` with its ``stats`` sub-command."""
     parser = subparsers.add_parser(
-        "corpus", help="singleton rates of corpora (Definition 2) at any scale",
+        "corpus",
+        help="singleton rates of corpora (Definition 2) at any scale",
         description="Corpus statistics for the paper's Theorem 2.",
     )
     inner = parser.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
     p = inner.add_parser(
-        "stats", help="count mentions: N, prompts, singletons, sr, Good-Turing, Theorem 2",
+        "stats",
+        help="count mentions: N, prompts, singletons, sr, Good-Turing, Theorem 2",
         description="Count fact mentions and report the singleton rate and Theorem 2's floor.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     g = p.add_argument_group("mention columns")
     g.add_argument("--prompt-col", default="prompt", help="prompt column (default: prompt)")
     g.add_argument("--answer-col", default="answer", help="answer column (default: answer)")
-    g.add_argument("--relation-col", default=None,
-                   help="relation column for a per-relation breakdown (default: 'relation' "
-                        "if present)")
+    g.add_argument(
+        "--relation-col",
+        default=None,
+        help="relation column for a per-relation breakdown (default: 'relation' if present)",
+    )
     g.add_argument("--idk", default="IDK", help="answer marking an abstention (default: IDK)")
     g = p.add_argument_group("raw text")
     g.add_argument("--regex", help="extractor with named groups prompt and answer")
@@ -70,16 +75,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     g.add_argument("--spill-dir", help="DuckDB spill directory (default: system temp)")
     g.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     g.add_argument("--spark-master", default="local[*]", help="Spark master (default local[*])")
-    g.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
-                   help="extra Spark setting (repeatable)")
+    g.add_argument(
+        "--spark-conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra Spark setting (repeatable)",
+    )
     g = p.add_argument_group("Theorem 2")
     g.add_argument("--min-errors", type=int, help="min_c|E_c|, e.g. 364 for birthdays")
     g.add_argument("--delta", type=float, default=0.0, help="calibration gap (default 0)")
     g.add_argument("--gamma", type=float, help="failure probability (default: 99%% form)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--output", type=Path, help="write the report here (atomically)")
-    p.add_argument("--max-rows", type=int, default=20,
-                   help="frequency-table rows shown in table format (default 20)")
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=20,
+        help="frequency-table rows shown in table format (default 20)",
+    )
     p.set_defaults(func=_handle)
 
 
@@ -97,12 +111,18 @@ def _source(args: argparse.Namespace) -> Any:
         try:
             names = args.entities.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the entity list: {exc}", path=str(args.entities)) \
-                from exc
+            raise InputError(
+                f"cannot read the entity list: {exc}", path=str(args.entities)
+            ) from exc
         extractor = entity_extractor(names, args.relation_pattern)
-    return SourceSpec(prompt_col=args.prompt_col, answer_col=args.answer_col,
-                      relation_col=args.relation_col, idk=args.idk, extractor=extractor,
-                      text_field=args.text_field)
+    return SourceSpec(
+        prompt_col=args.prompt_col,
+        answer_col=args.answer_col,
+        relation_col=args.relation_col,
+        idk=args.idk,
+        extractor=extractor,
+        text_field=args.text_field,
+    )
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -116,25 +136,39 @@ def _engine(args: argparse.Namespace) -> Any:
         conf.append((key, value))
     if args.threads is not None and args.threads < 1:
         raise InputError(f"--threads must be >= 1, got {args.threads}")
-    return EngineSpec(engine=args.engine, memory_limit=args.memory_limit,
-                      spill_dir=args.spill_dir, threads=args.threads,
-                      spark_master=args.spark_master, spark_conf=tuple(conf))
+    return EngineSpec(
+        engine=args.engine,
+        memory_limit=args.memory_limit,
+        spill_dir=args.spill_dir,
+        threads=args.threads,
+        spark_master=args.spark_master,
+        spark_conf=tuple(conf),
+    )
 
 
 def _table(stats: Any, max_rows: int) -> str:
     lines = [f"engine: {stats.engine}"]
-    rows = [("N (examples, IDK included)", stats.n), ("IDK examples", stats.n_idk),
-            ("dropped rows (empty prompt/answer)", stats.n_dropped),
-            ("distinct prompts", stats.n_prompts), ("singletons", stats.n_singletons),
-            ("doubletons", stats.n_doubletons), ("singleton rate sr", stats.singleton_rate),
-            ("Good-Turing missing mass", stats.missing_mass_good_turing),
-            ("Corollary 3 width (99%)", stats.corollary3_width_99),
-            ("Lemma 1 width (99%)", stats.lemma1_width_99)]
+    rows = [
+        ("N (examples, IDK included)", stats.n),
+        ("IDK examples", stats.n_idk),
+        ("dropped rows (empty prompt/answer)", stats.n_dropped),
+        ("distinct prompts", stats.n_prompts),
+        ("singletons", stats.n_singletons),
+        ("doubletons", stats.n_doubletons),
+        ("singleton rate sr", stats.singleton_rate),
+        ("Good-Turing missing mass", stats.missing_mass_good_turing),
+        ("Corollary 3 width (99%)", stats.corollary3_width_99),
+        ("Lemma 1 width (99%)", stats.lemma1_width_99),
+    ]
     if stats.min_errors is not None:
         conf = "99%" if stats.gamma is None else f"{1 - stats.gamma:.4g}"
-        rows += [(f"Theorem 2 leading term (min|E_c|={stats.min_errors}, delta={stats.delta})",
-                  stats.theorem2_leading_term),
-                 (f"Theorem 2 lower bound ({conf})", stats.theorem2_lower_bound)]
+        rows += [
+            (
+                f"Theorem 2 leading term (min|E_c|={stats.min_errors}, delta={stats.delta})",
+                stats.theorem2_leading_term,
+            ),
+            (f"Theorem 2 lower bound ({conf})", stats.theorem2_lower_bound),
+        ]
     for name, value in rows:
         shown = f"{value:.6g}" if isinstance(value, float) else str(value)
         lines.append(f"  {name:<58} {shown}")
@@ -145,11 +179,12 @@ def _table(stats: Any, max_rows: int) -> str:
     if len(items) > max_rows:
         lines.append(f"  ... {len(items) - max_rows} more rows (--max-rows, or --format json)")
     if stats.relations:
-        lines.append(f"  {'relation':<30} {'N':>12} {'prompts':>12} {'singletons':>12} "
-                     f"{'sr':>8}")
+        lines.append(f"  {'relation':<30} {'N':>12} {'prompts':>12} {'singletons':>12} {'sr':>8}")
         for name, r in stats.relations.items():
-            lines.append(f"  {name[:30]:<30} {r.n:>12} {r.n_prompts:>12} {r.n_singletons:>12} "
-                         f"{r.singleton_rate:>8.4f}")
+            lines.append(
+                f"  {name[:30]:<30} {r.n:>12} {r.n_prompts:>12} {r.n_singletons:>12} "
+                f"{r.singleton_rate:>8.4f}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -167,8 +202,14 @@ def _write(path: Path, text: str) -> None:
 def _handle(args: argparse.Namespace) -> int:
     from dontguess.corpus import corpus_stats
 
-    stats = corpus_stats(args.paths, source=_source(args), engine=_engine(args),
-                         min_errors=args.min_errors, delta=args.delta, gamma=args.gamma)
+    stats = corpus_stats(
+        args.paths,
+        source=_source(args),
+        engine=_engine(args),
+        min_errors=args.min_errors,
+        delta=args.delta,
+        gamma=args.gamma,
+    )
     if args.format == "json":
         text = json.dumps(stats.to_dict(), indent=2) + "\n"
     else:
