@@ -103,3 +103,20 @@ def test_no_confidence_no_calibration_section(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text()
     assert 'id="calibration"' not in html and 'id="figure"' in html
     assert "No open-rubric records to audit." in html
+
+
+def test_run_directory_spec_is_shown(tmp_path: Path) -> None:
+    from dontguess.tables import read_graded, write_graded
+
+    run = tmp_path / "run"
+    write_graded(simulate_graded(5, seed=0), run / "graded.parquet")
+    spec = {"git_revision": "abc", "spec": {"models": ["<script>m</script>"], "dataset": "d"}}
+    (run / "spec.json").write_text(json.dumps(spec))
+    out = tmp_path / "rep"
+    write_report(read_graded(run), out, bootstrap=0, sources=[str(run)])
+    html = (out / "report.html").read_text()
+    assert "NOT finished (no DONE)" in html and esc("<script>m</script>") in html
+    (run / "DONE").write_text("ok\n")
+    write_report(read_graded(run), out, bootstrap=0, sources=[str(run)])
+    html = (out / "report.html").read_text()
+    assert "<td>finished</td>" in html and "<script" not in html

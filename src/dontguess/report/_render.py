@@ -18,6 +18,7 @@ __all__ = [
     "calibration_section",
     "figure_section",
     "overview_section",
+    "runs_table",
     "scores_section",
 ]
 
@@ -39,11 +40,43 @@ def overview_section(table: GradedTable, sources: Sequence[str]) -> Markup:
         f"{len(table)} graded records from {len(rows)} model(s)."
         + (f" Sources: {', '.join(sources)}." if sources else ""),
         table_html(["model", "records", "correct", "incorrect", "abstained", "ungraded"], rows),
+    ]
+    runs = runs_table(sources)
+    if runs is not None:
+        parts.append(runs)
+    parts += [
         "Scoring (Kalai et al. 2025, §4): with a confidence target t, a right answer earns +1, "
         "a wrong one costs t/(1−t) and “I don't know” earns 0, so a model should answer only "
         "when it is more than t confident. t = 0 is the usual binary accuracy grading.",
     ]
     return section("overview", "Overview", *parts)
+
+
+def runs_table(sources: Sequence[str]) -> Markup | None:
+    """For sources that are run directories: what spec.json says, and whether DONE exists."""
+    import json
+    from pathlib import Path
+
+    rows = []
+    for source in sources:
+        path = Path(source)
+        if not (path / "spec.json").is_file():
+            continue
+        try:
+            doc = json.loads((path / "spec.json").read_text(encoding="utf-8"))
+            spec = doc.get("spec", {})
+            models = ", ".join(str(m) for m in spec.get("models", []))
+            dataset = f"{spec.get('dataset', '?')} ({spec.get('dataset_hash', '?')})"
+            extra = f"samples={spec.get('samples')}, limit={spec.get('limit')}"
+            revision = str(doc.get("git_revision") or "")[:12]
+        except (OSError, ValueError, AttributeError) as exc:
+            models, dataset, extra, revision = f"spec.json unreadable: {exc}", "", "", ""
+        done = "finished" if (path / "DONE").exists() else "NOT finished (no DONE): partial"
+        rows.append([source, done, models, dataset, extra, revision])
+    if not rows:
+        return None
+    headers = ["run directory", "status", "models", "dataset (hash)", "options", "git"]
+    return table_html(headers, rows)
 
 
 def figure_section(svg: str) -> Markup:
