@@ -21,12 +21,9 @@ models (--model, repeatable):
 
 conditions:
   closed rubric   the question alone
-  open rubric     the question with a stated confidence target t, one condition per t:
-    --style penalty: "a correct answer earns 1 point, a wrong answer costs t/(1-t) points,
-                      and "I don't know" scores 0 ... answer only if more than 100t% sure"
-    --style reward:  "a correct answer earns 1 point, a wrong answer 0, and "I don't know"
-                      earns t points ... answer only if more than 100t% sure"
-    t = 0:           "Always give your best guess" (both styles)
+  open rubric     the question with a stated confidence target t, one condition per t,
+                  in the words below ({penalty} = t/(1-t), {percent} = 100t):
+%(templates)s
   --template FILE replaces the open-rubric text; {question}, {target}, {percent} and
   {penalty} are filled in. The stated t, style and template hash go into every record.
 
@@ -57,13 +54,27 @@ def _words(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
+def _epilog() -> str:
+    import textwrap
+
+    from dontguess.prompts import TEMPLATES
+
+    blocks = []
+    for name, title in (("penalty", "--style penalty"), ("reward", "--style reward"),
+                        ("zero", "t = 0 (both)")):  # fmt: skip
+        body = TEMPLATES[name].replace("\n\n", " ")
+        wrapped = textwrap.fill(body, 88, initial_indent="      ", subsequent_indent="      ")
+        blocks.append(f"    {title}:\n{wrapped}")
+    return _EPILOG % {"templates": "\n".join(blocks)}
+
+
 def register(subparsers: Any) -> None:
     """Add the ``run`` sub-command."""
     p = subparsers.add_parser(
         "run",
         help="evaluate models end to end: ask, grade, score, store a run directory",
         description="Ask a question set under closed and open rubrics, grade, score, store.",
-        epilog=_EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     a = p.add_argument

@@ -169,7 +169,9 @@ def _score(table: GradedTable, targets: Sequence[float]) -> tuple[list[Any], lis
     from dontguess.metrics import calibration_audit
     from dontguess.scoring import summarize
 
-    return summarize(table, targets=targets), calibration_audit(table)
+    # Undefined rates (a group whose requests all failed) are null in the summary; the
+    # error count already says why, so no warning is raised on top.
+    return summarize(table, targets=targets, zero_division=math.nan), calibration_audit(table)
 
 
 async def _send(

@@ -1,0 +1,55 @@
+"""`dontguess run` argument handling: help that teaches, one-line errors, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dontguess.cli import main
+from dontguess.prompts import TEMPLATES
+
+
+def test_help_shows_the_prompt_wording(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in ("penalty", "reward", "zero"):
+        assert " ".join(TEMPLATES[name].split()) in text
+    assert "openai:MODEL@URL" in text and "examples:" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--targets", "1.5"], "target must be in [0, 1), got 1.5"),
+        (["--samples", "0"], "--samples must be >= 1, got 0"),
+        (["--model", "gpt4"], "model spec must look like"),
+        (["--rubric", "half"], "rubric must be closed or open"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    extra: list[str],
+    message: str,
+    questions: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "never"
+    args = ["run", "--model", "scripted:calibrated", "--dataset", str(questions), "--out", str(out)]
+    assert main([*args, *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_errored_requests_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "Q?", "answer": "x"}\n')
+    out = tmp_path / "run"
+    rc = main(["run", "--model", "openai:m@http://127.0.0.1:9/v1", "--dataset", str(questions),
+               "--rubric", "closed", "--max-retries", "1", "--retry-delay", "0", "--out",
+               str(out), "--format", "csv"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert rc == 1 and "1 of 1 requests ended in error" in err and "gave up after 2" in err
+    assert (out / "DONE").exists()
