@@ -195,6 +195,58 @@ async def _send(
     return replies
 
 
+def _partition(
+    backends: Sequence[Backend],
+    items: Sequence[Item],
+    spec: RunSpec,
+    template: str | None,
+    stored: Mapping[str, tuple[Reply, int]],
+) -> tuple[list[Job], dict[str, list[Pending]], dict[str, Reply]]:
+    """All jobs; the requests still to send per backend; the replies already journaled."""
+    jobs: list[Job] = []
+    todo: dict[str, list[Pending]] = {}
+    done: dict[str, Reply] = {}
+    for backend in backends:
+        b_jobs, requests = plan(backend, items, spec, template)
+        jobs.extend(b_jobs)
+        todo[backend.name] = []
+        for key, request in requests.items():
+            old = stored.get(key)
+            if old is not None and old[0].error is None:
+                done[key] = old[0]
+            else:
+                todo[backend.name].append(Pending(key, request))
+    return jobs, todo, done
+
+
+def _summary(
+    table: GradedTable,
+    replies: Mapping[str, Reply],
+    n_sent: int,
+    n_resumed: int,
+    targets: Sequence[float],
+) -> dict[str, Any]:
+    rows, audit = _score(table, targets)
+    errors = Counter(r.error for r in replies.values() if r.error is not None)
+    return {
+        "rows": rows,
+        "audit": audit,
+        "requests": {
+            "total": len(replies),
+            "sent": n_sent,
+            "resumed": n_resumed,
+            "errors": sum(errors.values()),
+            "error_reasons": dict(errors.most_common()),
+        },
+        "records": len(table),
+        "ungraded": int((table.verdict < 0).sum()),
+        "tokens": {
+            "prompt": sum(r.prompt_tokens or 0 for r in replies.values()),
+            "completion": sum(r.completion_tokens or 0 for r in replies.values()),
+        },
+    }
+
+
 async def run_async(
     spec: RunSpec,
     items: Sequence[Item],
@@ -209,62 +261,27 @@ async def run_async(
     graded.jsonl, graded.parquet, summary.json, DONE. Backends are closed at the end.
     """
     options = options or RunOptions()
-    t_start = time.perf_counter()
+    t0 = time.perf_counter()
     out.begin(spec)
     journal = Journal(out.journal_path)
     try:
-        stored = journal.load()
-        jobs: list[Job] = []
-        todo: dict[str, list[Pending]] = {}
-        replies: dict[str, Reply] = {}
-        attempts_before = 0
-        for backend in backends:
-            b_jobs, requests = plan(backend, items, spec, options.template)
-            jobs.extend(b_jobs)
-            todo[backend.name] = []
-            for key, request in requests.items():
-                old = stored.get(key)
-                if old is not None and old[0].error is None:
-                    replies[key] = old[0]
-                    attempts_before += 1
-                else:
-                    todo[backend.name].append(Pending(key, request))
-        t_req = time.perf_counter()
+        jobs, todo, replies = _partition(backends, items, spec, options.template, journal.load())
+        n_resumed = len(replies)
+        t1 = time.perf_counter()
         replies.update(await _send(backends, todo, journal, options))
-        t_req_end = time.perf_counter()
+        t2 = time.perf_counter()
     finally:
         journal.close()
         for backend in backends:
             await backend.aclose()
     records = await _grade(jobs, replies, grader)
-    t_graded = time.perf_counter()
+    t3 = time.perf_counter()
+    n_sent = sum(len(v) for v in todo.values())
     table = GradedTable.from_records(records)
-    rows, audit = _score(table, _score_targets(spec, options))
-    errors = Counter(r.error for r in replies.values() if r.error is not None)
-    summary: dict[str, Any] = {
-        "rows": rows,
-        "audit": audit,
-        "requests": {
-            "total": len(replies),
-            "sent": sum(len(v) for v in todo.values()),
-            "resumed": attempts_before,
-            "errors": sum(errors.values()),
-            "error_reasons": dict(errors.most_common()),
-        },
-        "records": len(records),
-        "ungraded": int((table.verdict < 0).sum()),
-        "tokens": {
-            "prompt": sum(r.prompt_tokens or 0 for r in replies.values()),
-            "completion": sum(r.completion_tokens or 0 for r in replies.values()),
-        },
-        "timing": {
-            "plan_s": t_req - t_start,
-            "request_s": t_req_end - t_req,
-            "grade_s": t_graded - t_req_end,
-        },
-    }
+    summary = _summary(table, replies, n_sent, n_resumed, _score_targets(spec, options))
+    summary["timing"] = {"plan_s": t1 - t0, "request_s": t2 - t1, "grade_s": t3 - t2}
     out.write_graded(records)
-    summary["timing"]["total_s"] = time.perf_counter() - t_start
+    summary["timing"]["total_s"] = time.perf_counter() - t0
     out.write_summary(summary)
     out.mark_done()
     return RunResult(records, summary)
