@@ -143,3 +143,47 @@ def _read_parquet(path: Path) -> Any:
             return parquet.read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from exc
+
+
+def string_array(values: Any, *, null_if_empty: bool = False) -> Any:
+    """A pyarrow string array from Python strings, built from buffers.
+
+    ``pa.array`` on Python objects imports pandas (seconds of start-up); buffers do not.
+    ``None`` (and ``""`` when ``null_if_empty``) become null.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    items = list(values)
+    valid = np.fromiter(
+        (v is not None and not (null_if_empty and v == "") for v in items), bool, len(items)
+    )
+    encoded = [v.encode("utf-8") if ok else b"" for v, ok in zip(items, valid, strict=True)]
+    lengths = np.fromiter((len(e) for e in encoded), np.int64, len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    large = offsets[-1] >= 2**31 - 1
+    kind = pa.LargeStringArray if large else pa.StringArray
+    return kind.from_buffers(
+        len(items),
+        pa.py_buffer(offsets.astype(np.int64 if large else np.int32).tobytes()),
+        pa.py_buffer(b"".join(encoded)),
+        pa.py_buffer(np.packbits(valid, bitorder="little").tobytes()),
+    )
+
+
+def number_array(values: Any, arrow_type: Any) -> Any:
+    """A pyarrow float64 / int64 array from a numpy array (float ``nan`` becomes null)."""
+    import numpy as np
+    import pyarrow as pa
+
+    data = np.ascontiguousarray(values)
+    valid = ~np.isnan(data) if data.dtype.kind == "f" else np.ones(len(data), dtype=bool)
+    return pa.Array.from_buffers(
+        arrow_type,
+        len(data),
+        [
+            pa.py_buffer(np.packbits(valid, bitorder="little").tobytes()),
+            pa.py_buffer(data.tobytes()),
+        ],
+    )

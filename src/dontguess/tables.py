@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from dontguess._tables_check import KNOWN, to_graded_table
-from dontguess._tables_io import SUFFIXES, read_table
+from dontguess._tables_io import SUFFIXES, number_array, read_table, string_array
 from dontguess.errors import InputError
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
 
@@ -134,20 +134,20 @@ def to_arrow(table: GradedTable) -> Any:
         None if c == UNGRADED_CODE else _VERDICT_NAMES[int(c)] for c in table.verdict.tolist()
     ]
     columns: dict[str, Any] = {
-        "item_id": pa.array(table.item_id.tolist(), pa.string()),
-        "model": pa.array(table.model.tolist(), pa.string()),
-        "verdict": pa.array(verdict, pa.string()),
-        "stated_target": pa.array(table.stated_target, pa.float64(), from_pandas=True),
-        "style": pa.array(table.style.tolist(), pa.string()),
-        "sample": pa.array(table.sample, pa.int64()),
-        "confidence": pa.array(table.confidence, pa.float64(), from_pandas=True),
-        "ungraded_reason": pa.array([r or None for r in table.ungraded_reason], pa.string()),
-        "answer": pa.array(table.answer.tolist(), pa.string()),
+        "item_id": string_array(table.item_id),
+        "model": string_array(table.model),
+        "verdict": string_array(verdict),
+        "stated_target": number_array(table.stated_target.astype(np.float64), pa.float64()),
+        "style": string_array(table.style),
+        "sample": number_array(table.sample.astype(np.int64), pa.int64()),
+        "confidence": number_array(table.confidence.astype(np.float64), pa.float64()),
+        "ungraded_reason": string_array(table.ungraded_reason, null_if_empty=True),
+        "answer": string_array(table.answer),
     }
     for name, values in table.groups.items():
         if name in KNOWN:
             raise InputError(f"group column {name!r} clashes with a record column")
-        columns[name] = pa.array(values.tolist(), pa.string())
+        columns[name] = string_array(values)
     return pa.table(columns)
 
 

@@ -207,14 +207,15 @@ def test_encoding_edge_cases(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
-def test_reading_does_not_import_pandas(tmp_path: Path, suffix: str) -> None:
+def test_reading_and_writing_do_not_import_pandas(tmp_path: Path, suffix: str) -> None:
     import subprocess
     import sys
 
     path = write_graded(_records(), tmp_path / f"g{suffix}")
     code = (
-        "import sys; from dontguess.tables import read_graded; "
+        "import sys; from dontguess.tables import read_graded, write_graded; "
         f"t = read_graded([{str(path)!r}]); assert len(t) == 5; "
+        f"write_graded(t, {str(tmp_path / ('copy' + suffix))!r}); "
         "print('pandas' in sys.modules)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
