@@ -109,6 +109,7 @@ def _require() -> tuple[Any, Any]:
     except ImportError as exc:
         raise MissingDependencyError("torch/transformers", "lab") from exc
     transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return torch, transformers
 
 
@@ -118,12 +119,16 @@ def build_tokenizer(lines: list[str], words: list[str]) -> Any:
     Splits on whitespace only, so ``17-03`` and ``IDK`` are single tokens.
     """
     _, transformers = _require()
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
 
     tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     trainer = trainers.WordLevelTrainer(special_tokens=list(_SPECIALS), min_frequency=1)
     tok.train_from_iterator([*lines, " ".join(words)], trainer=trainer)
+    # add_special_tokens=True (what generic tools such as hf:PATH use) prepends [BOS]
+    tok.post_processor = processors.TemplateProcessing(
+        single="[BOS] $A", special_tokens=[("[BOS]", tok.token_to_id("[BOS]"))]
+    )
     return transformers.PreTrainedTokenizerFast(
         tokenizer_object=tok,
         pad_token="[PAD]",

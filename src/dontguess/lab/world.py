@@ -87,8 +87,9 @@ def zipf_weights(people: int, exponent: float, rng: np.random.Generator) -> F64:
     True
     """
     ranks = rng.permutation(people) + 1
-    w: F64 = ranks.astype(np.float64) ** (-exponent)
-    return w / w.sum()
+    w: F64 = np.power(ranks.astype(np.float64), -exponent)
+    out: F64 = w / w.sum()
+    return out
 
 
 def expected_singleton_rate(mu: F64, n: int, alpha: float) -> float:
