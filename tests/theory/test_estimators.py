@@ -33,6 +33,8 @@ def test_hand_example() -> None:
     assert iiv_error(P_HAT, P, VALID, MU) == pytest.approx(0.375)
     # p_hat(A) = 1/2 (0.55 + 0.6) = 0.575; p(A) = 1/2 (1 + 0) = 0.5
     assert calibration_delta(P_HAT, P, MU, valid=VALID) == pytest.approx(0.075)
+    # without valid, V_c = support of p: here the same sets, so the same delta
+    assert calibration_delta(P_HAT, P, MU) == pytest.approx(0.075)
     # delta_z at z = 0.3: A adds (0,1): p_hat(A) = 1/2 (0.9 + 0.6) = 0.75, p(A) = 0.5
     assert calibration_delta(P_HAT, P, MU, threshold=0.3) == pytest.approx(0.25)
     # err_iiv at z = 0.05 (all but (0,3) above): 1/2 [1/2 (2/3) + 1/2 (0 + 2/2)] = 5/12
@@ -67,7 +69,6 @@ def test_sample_delta_tracks_exact_delta() -> None:
         (lambda: generative_error(P_HAT, VALID, [1.0]), r"mu must be a 1-D array of length 2"),
         (lambda: generative_error(P_HAT, VALID, [0.0, 0.0]), r"positive total mass"),
         (lambda: generative_error([1.0], [True], [1.0]), r"2-D array"),
-        (lambda: calibration_delta(P_HAT, P, MU), r"needs valid="),
         (lambda: calibration_delta(P_HAT, P, MU, threshold=2.0), r"threshold must be in"),
         (lambda: above_threshold(P_HAT, [[5, 0]], threshold=0.5), r"outside p_hat"),
         (lambda: sample_calibration_delta([], [True]), r"at least one model sample"),

@@ -151,7 +151,9 @@ def calibration_delta(
     """Calibration gap at one threshold ``δ_z = |p̂(A) − p(A)|``, A = {(c,r): p̂(r|c) > z} (§3.1).
 
     ``p̂(A) = Σ_c μ(c) Σ_r p̂(r|c)·1{p̂(r|c) > z}`` and likewise p(A). The paper's δ uses
-    z = 1/min_c|E_c|; with ``threshold=None`` that is computed from ``valid`` (required then).
+    z = 1/min_c|E_c|; with ``threshold=None`` that is computed from ``valid``, or, when
+    ``valid`` is not given, with V_c read as the support of p(·|c) (so |E_c| = number of
+    candidates with p(r|c) = 0; pass ``valid`` when a valid response may have p = 0).
 
     >>> calibration_delta([[0.6, 0.4]], [[1.0, 0.0]], [1.0], threshold=0.5)
     0.4
@@ -161,11 +163,9 @@ def calibration_delta(
     _same_shape("p", pr, ph.shape)
     m = _mu(mu, ph.shape[0])
     if threshold is None:
-        if valid is None:
-            raise InputError(
-                "calibration_delta needs valid= when threshold is None (threshold 1/min_c|E_c|)"
-            )
-        t = iiv_threshold(_valid(valid, ph.shape))
+        # Without ``valid``, V_c is read as the support of p(.|c) (p(V) = 1 makes it a subset).
+        support = pr > 0 if valid is None else _valid(valid, ph.shape)
+        t = iiv_threshold(support)
     else:
         t = check_unit("threshold", threshold)
     above = ph > t
