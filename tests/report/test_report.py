@@ -120,3 +120,20 @@ def test_run_directory_spec_is_shown(tmp_path: Path) -> None:
     write_report(read_graded(run), out, bootstrap=0, sources=[str(run)])
     html = (out / "report.html").read_text()
     assert "<td>finished</td>" in html and "<script" not in html
+
+
+def test_risk_coverage_curve_is_thinned_for_drawing() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 5000
+    records = [
+        Graded(f"q{i}", "m", Verdict.CORRECT if rng.random() < 0.6 else Verdict.INCORRECT,
+               confidence=float(rng.random()))
+        for i in range(n)
+    ]  # fmt: skip
+    _, risk = calibration_curves(GradedTable.from_records(records))
+    coverage, values = risk["m"]
+    assert 2 < len(coverage) <= 400
+    assert coverage[-1] == 1.0 and coverage == sorted(coverage)
+    assert values[-1] == pytest.approx(np.mean([r.verdict == Verdict.INCORRECT for r in records]))

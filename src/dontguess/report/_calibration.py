@@ -65,6 +65,18 @@ def calibration_summary(table: GradedTable, *, n_bins: int = 10) -> list[dict[st
     return rows
 
 
+def _thin(n: int, limit: int = 400) -> npt.NDArray[np.intp]:
+    """At most ``limit`` evenly spread indices of ``n`` points, first and last kept.
+
+    A risk–coverage curve has one point per distinct confidence; continuous confidences on a
+    large file would otherwise put hundreds of thousands of points into the page's SVG.
+    """
+    if n <= limit:
+        return np.arange(n)
+    out: npt.NDArray[np.intp] = np.unique(np.linspace(0, n - 1, limit).round().astype(np.intp))
+    return out
+
+
 def calibration_curves(table: GradedTable, *, n_bins: int = 10) -> tuple[Curves, Curves]:
     """Per model (all conditions pooled): reliability points and the risk–coverage curve.
 
@@ -88,5 +100,6 @@ def calibration_curves(table: GradedTable, *, n_bins: int = 10) -> tuple[Curves,
             [b["accuracy"] for b in bins],
         )
         coverage, risk_values, _ = risk_coverage_curve(correct, conf)
-        risk[model] = (coverage.tolist(), risk_values.tolist())
+        keep_points = _thin(len(coverage))
+        risk[model] = (coverage[keep_points].tolist(), risk_values[keep_points].tolist())
     return reliability, risk
