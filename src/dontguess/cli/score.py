@@ -82,7 +82,12 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="bootstrap resamples for CIs (0: none)",
     )
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default), json ({rows, audit, calibration}; NaN as null) or csv (rows)",
+    )
     parser.set_defaults(func=_run)
 
 
