@@ -46,3 +46,17 @@ def test_bad_arguments() -> None:
         simulate_graded(0)
     with pytest.raises(ValueError, match=r"targets must be in \[0, 1\)"):
         simulate_graded(5, targets=(1.0,))
+
+
+def test_audit_tells_the_models_apart() -> None:
+    """docs/score.md's reading of the default example (n=200, seed=0) holds."""
+    from dontguess.metrics import calibration_audit
+
+    summary = {
+        r["model"]: r["passes"] for r in calibration_audit(simulate_graded()) if r["summary"]
+    }
+    assert summary == {
+        "always-guess": False,
+        "calibrated-abstainer": True,
+        "overconfident": False,
+    }
