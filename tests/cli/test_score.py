@@ -151,3 +151,17 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     )
     assert proc.stdout == "{\n"
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_unfinished_run_directory_is_flagged(
+    graded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "graded.jsonl").write_text(graded.read_text())
+    (run / "spec.json").write_text("{}")
+    assert main(["score", str(run), "--format", "csv"]) == 0
+    assert "has no DONE marker" in capsys.readouterr().err
+    (run / "DONE").write_text("ok\n")
+    assert main(["score", str(run), "--format", "csv"]) == 0
+    assert capsys.readouterr().err == ""

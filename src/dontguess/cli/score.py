@@ -93,6 +93,9 @@ def register(subparsers: Any) -> None:
 
 def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     """Read the records, parse ``--targets`` and check ``--by`` / ``--bootstrap``."""
+    import sys
+    from pathlib import Path
+
     from dontguess.errors import InputError
     from dontguess.tables import read_graded
 
@@ -100,6 +103,13 @@ def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     if getattr(args, "bootstrap", 0) < 0:
         raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     table = read_graded(args.paths)
+    for path in map(Path, args.paths):
+        if path.is_dir() and (path / "spec.json").is_file() and not (path / "DONE").exists():
+            print(
+                f"dontguess {args.command}: note: {path} has no DONE marker; the run did not "
+                "finish and these results may be partial",
+                file=sys.stderr,
+            )
     for name in args.by:
         if name not in table.groups:
             have = ", ".join(sorted(table.groups)) or "none"
