@@ -65,6 +65,7 @@ class HFBackend:
             raise InputError(f"batch_size must be >= 1, got {batch_size}")
         torch.set_num_threads(threads or os.cpu_count() or 1)
         transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         try:
             self._tok = transformers.AutoTokenizer.from_pretrained(root)
             model: Any = transformers.AutoModelForCausalLM.from_pretrained(root)
