@@ -33,6 +33,8 @@ def read_table(path: Path) -> tuple[Any, int | None]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError("no such file", path=str(path))
+    if suffix == ".json" and _starts_with_bracket(path):
+        return _read_json_array(path), None
     if suffix in (".jsonl", ".ndjson", ".json"):
         return _read_jsonl(path), 1
     if suffix == ".csv":
@@ -100,9 +102,7 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _read_jsonl_slow(data: bytes, path: Path) -> Any:
-    import pyarrow as pa
-
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, str | None]] = []
     for lineno, raw in enumerate(data.rstrip().split(b"\n"), start=1):
         if not raw.strip():
             raise InputError("blank line in JSONL", path=str(path), line=lineno)
@@ -119,8 +119,38 @@ def _read_jsonl_slow(data: bytes, path: Path) -> Any:
                 line=lineno,
             )
         rows.append({k: _as_text(v) for k, v in obj.items()})
+    return _text_table(rows)
+
+
+def _text_table(rows: list[dict[str, str | None]]) -> Any:
+    """A table of text columns (the validator parses numbers and names bad rows)."""
+    import pyarrow as pa
+
     names = list(dict.fromkeys(k for r in rows for k in r))
-    return pa.table({k: pa.array([r.get(k) for r in rows], type=pa.string()) for k in names})
+    return pa.table({k: string_array([r.get(k) for r in rows]) for k in names})
+
+
+def _starts_with_bracket(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+    return head.startswith(b"[")
+
+
+def _read_json_array(path: Path) -> Any:
+    """A ``.json`` file holding one array of record objects (errors then name the row)."""
+    try:
+        records = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"invalid JSON: {exc}", path=str(path)) from exc
+    rows = []
+    for number, obj in enumerate(records, start=1):
+        if not isinstance(obj, dict):
+            raise InputError(
+                f"row {number}: each array element must be an object, got {type(obj).__name__}",
+                path=str(path),
+            )
+        rows.append({k: _as_text(v) for k, v in obj.items()})
+    return _text_table(rows)
 
 
 def _as_text(value: Any) -> str | None:

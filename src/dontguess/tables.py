@@ -60,8 +60,9 @@ def read_graded(paths: Sequence[str | Path] | str | Path) -> GradedTable:
     """Read graded records from files or run directories and concatenate them.
 
     Args:
-        paths: JSONL (``.jsonl``/``.ndjson``/``.json``, one object per line), CSV or Parquet
-            files, or run directories holding ``graded.parquet`` or ``graded.jsonl``.
+        paths: JSONL (``.jsonl``/``.ndjson``/``.json``, one object per line; a ``.json`` file
+            may instead hold one array of objects), CSV or Parquet files, or run directories
+            holding ``graded.parquet`` or ``graded.jsonl``.
 
     Returns:
         One :class:`GradedTable`; grouping columns are unioned (missing values ``""``).

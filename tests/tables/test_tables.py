@@ -220,3 +220,23 @@ def test_reading_and_writing_do_not_import_pandas(tmp_path: Path, suffix: str) -
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False", "pyarrow's numpy/dataset paths import pandas (slow)"
+
+
+def test_json_array_file(tmp_path: Path) -> None:
+    p = tmp_path / "a.json"
+    p.write_text(
+        '[\n  {"item_id": 1, "model": "m", "verdict": "correct", "confidence": 0.5},\n'
+        '  {"item_id": 2, "model": "m", "verdict": "abstained", "topic": "x"}\n]\n'
+    )
+    t = read_graded(p)
+    assert t.verdict.tolist() == [0, 2] and t.groups["topic"].tolist() == ["", "x"]
+    assert t.confidence[0] == 0.5 and math.isnan(t.confidence[1])
+    p.write_text(
+        '[{"item_id": 1, "model": "m", "verdict": "correct"},'
+        ' {"item_id": 2, "model": "m", "verdict": "meh"}]'
+    )
+    with pytest.raises(InputError, match=r"a\.json: row 2: verdict .*'meh'"):
+        read_graded(p)
+    p.write_text("[1]")
+    with pytest.raises(InputError, match=r"row 1: each array element must be an object"):
+        read_graded(p)
