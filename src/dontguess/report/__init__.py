@@ -58,7 +58,9 @@ def build_html(
     parts: list[Markup] = [
         r.overview_section(table, sources),
         r.figure_section(fig.outcome_bars_svg(figure_rows if figure_rows is not None else rows)),
-        r.scores_section(rows),
+        r.scores_section(
+            rows, fig.score_curve_svg(figure_rows if figure_rows is not None else rows)
+        ),
         r.audit_section(audit),
     ]
     calibration = calibration_summary(table)

@@ -10,7 +10,7 @@ from typing import Any
 
 from dontguess.errors import MissingDependencyError
 
-__all__ = ["outcome_bars_svg", "reliability_svg", "risk_coverage_svg"]
+__all__ = ["outcome_bars_svg", "reliability_svg", "risk_coverage_svg", "score_curve_svg"]
 
 _COLORS = {"accuracy": "#2e7d32", "abstention_rate": "#9e9e9e", "error_rate": "#c62828"}
 _LABELS = {"accuracy": "right", "abstention_rate": "I don't know", "error_rate": "wrong"}
@@ -122,4 +122,41 @@ def risk_coverage_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float
     ax.set_xlabel("coverage (share answered)")
     ax.set_ylabel("risk (share of answers wrong)")
     ax.legend(fontsize=7, frameon=False)
+    return _to_svg(fig)
+
+
+def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Score against t per model: closed rubric re-scored at each t (dashed) and open rubric
+    at its stated t (solid), with bootstrap intervals as error bars when present."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    models = sorted({str(r["model"]) for r in rows})
+    for k, model in enumerate(models):
+        color = colors[k % len(colors)]
+        mine = [r for r in rows if str(r["model"]) == model]
+        closed = sorted(
+            (r for r in mine if _condition_key(r.get("stated_target")) < 0),
+            key=lambda r: float(r["score_target"]),
+        )
+        told = sorted(
+            (r for r in mine if r.get("stated_target") is not None
+             and _condition_key(r.get("stated_target")) == r["score_target"]),
+            key=lambda r: float(r["score_target"]),
+        )  # fmt: skip
+        for part, style, label in ((closed, "--", "closed"), (told, "-", "told t")):
+            if not part:
+                continue
+            x = [float(r["score_target"]) for r in part]
+            y = [_rate(r.get("score")) for r in part]
+            ax.plot(x, y, style, marker="o", markersize=3, color=color,
+                    label=_plain(f"{model} ({label})"))  # fmt: skip
+            if all(r.get("score_ci_low") is not None for r in part):
+                low = [yi - float(r["score_ci_low"]) for yi, r in zip(y, part, strict=True)]
+                high = [float(r["score_ci_high"]) - yi for yi, r in zip(y, part, strict=True)]
+                ax.errorbar(x, y, yerr=[low, high], fmt="none", ecolor=color, capsize=2)
+    ax.axhline(0.0, color="#777777", linewidth=0.8)
+    ax.set_xlabel("confidence target t (penalty t/(1−t))")
+    ax.set_ylabel("score")
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return _to_svg(fig)

@@ -90,8 +90,8 @@ def figure_section(svg: str) -> Markup:
     )
 
 
-def scores_section(rows: Sequence[Mapping[str, Any]]) -> Markup:
-    """Score-vs-t table with bootstrap intervals."""
+def scores_section(rows: Sequence[Mapping[str, Any]], curve_svg: str = "") -> Markup:
+    """Score-vs-t plot (when given) and table with bootstrap intervals."""
     groups = by_columns(rows)
     headers = ["model", "rubric", *groups, "scored at t", "penalty", "n", "right", "wrong"]
     headers += ["IDK", "ungraded", "accuracy", "error", "abstain", "attempted acc."]
@@ -118,9 +118,11 @@ def scores_section(rows: Sequence[Mapping[str, Any]]) -> Markup:
                 fmt_num(row.get("reward_score")),
             ]
         )
+    plot = Markup(f'<div class="figure">{curve_svg}</div>') if curve_svg else Markup("")
     return section(
         "scores",
         "Score at each confidence target",
+        plot,
         table_html(headers, body, cls="scores"),
         "Closed-rubric records are scored at every target; open-rubric records at the target "
         "their prompt stated. Intervals are percentile bootstrap intervals over records.",
