@@ -37,8 +37,11 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _svg(fig: Any) -> str:
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = "dontguess"  # stable element ids: same seed, same page
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
