@@ -3,7 +3,9 @@
 Generates synthetic fact-mention CSV files (prompt, answer; 10% IDK; a Zipf head plus a
 long uniform tail so that many prompts are singletons), then times each engine in its own
 subprocess while polling the resident memory of that process tree (JVM included for
-Spark). Every engine must report the same N, prompts, singletons and doubletons.
+Spark) and summing its CPU time (on a shared machine CPU seconds depend less on other
+load than wall time). Every engine must report the same N, prompts, singletons and
+doubletons.
 
     .venv/bin/python bench/corpus_stats/run.py --rows 10000000 100000000
 
@@ -94,10 +96,14 @@ def measure(engine: str, path: Path, memory_limit: str, threads: int | None) -> 
     }
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+def _tree_usage(root: int, cpu_ticks: dict[int, int]) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc).
+
+    Also records in ``cpu_ticks`` the user + system clock ticks of every process of the tree.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -109,10 +115,12 @@ def _tree_rss(root: int) -> int:
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        ticks[pid] = int(fields[11]) + int(fields[12])
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        cpu_ticks[pid] = max(cpu_ticks.get(pid, 0), ticks.get(pid, 0))
         stack.extend(children.get(pid, []))
     return total
 
@@ -133,10 +141,12 @@ def run_one(engine: str, path: Path, args: argparse.Namespace) -> dict[str, obje
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = 0
+    cpu_ticks: dict[int, int] = {}
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        peak = max(peak, _tree_usage(proc.pid, cpu_ticks))
         time.sleep(0.1)
     elapsed = time.perf_counter() - start
+    cpu_s = sum(cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"{engine} failed on {path}:\n{err[-2000:]}")
@@ -147,7 +157,10 @@ def run_one(engine: str, path: Path, args: argparse.Namespace) -> dict[str, obje
         "rows": counts["n"],
         "seconds": round(elapsed, 1),
         "rows_per_s": round(counts["n"] / elapsed),
+        "cpu_s": round(cpu_s, 1),
+        "rows_per_cpu_s": round(counts["n"] / max(cpu_s, 1e-9)),
         "peak_rss_mib": round(peak / 2**20),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
         "counts": counts,
     }
 
@@ -193,11 +206,16 @@ def main() -> int:
         same = {json.dumps(r["counts"], sort_keys=True) for r in results if r["file"] == path.name}
         print(f"engines agree on {path.name}: {len(same) == 1}", flush=True)
     print()
-    print(f"{'engine':<8} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'peak RSS MiB':>13}")
+    print(f"cores: {os.cpu_count()}")
+    print(
+        f"{'engine':<8} {'rows':>12} {'seconds':>8} {'rows/s':>10} {'CPU s':>8} "
+        f"{'rows/CPU s':>11} {'peak RSS MiB':>13} {'load':>5}"
+    )
     for r in results:
         print(
-            f"{r['engine']:<8} {r['rows']:>12} {r['seconds']:>8} {r['rows_per_s']:>12} "
-            f"{r['peak_rss_mib']:>13}"
+            f"{r['engine']:<8} {r['rows']:>12} {r['seconds']:>8} {r['rows_per_s']:>10} "
+            f"{r['cpu_s']:>8} {r['rows_per_cpu_s']:>11} {r['peak_rss_mib']:>13} "
+            f"{r['load_avg_1m']:>5}"
         )
     return 0
 

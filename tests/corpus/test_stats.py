@@ -140,3 +140,22 @@ def test_missing_engine_names_the_extra(
         monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(MissingDependencyError, match=rf"pip install 'dontguess\[{extra}\]'"):
         corpus_stats([corpus_dir / "mentions.csv"], engine=EngineSpec(engine=engine))  # type: ignore[arg-type]
+
+
+def test_hash_partitioned_passes_give_the_same_counts(tmp_path: Path) -> None:
+    rows = ["prompt,answer,relation"]
+    rows += [f"p{i % 97},{'IDK' if i % 7 == 0 else 'a'},r{i % 3}" for i in range(1000)]
+    rows += [f"q{i},x,r0" for i in range(50)] + [",x,r1", "q1,,r0"]
+    (tmp_path / "m.csv").write_text("\n".join(rows) + "\n")
+    one = corpus_stats([tmp_path / "m.csv"], engine=EngineSpec(partitions=1))
+    five = corpus_stats([tmp_path / "m.csv"], engine=EngineSpec(partitions=5))
+    assert five == one
+    assert one.n_dropped == 2 and one.n == 1050 and one.n_singletons >= 49
+
+
+def test_memory_limit_parsing() -> None:
+    from dontguess.corpus._duckdb import memory_bytes
+
+    assert memory_bytes("512MiB") == 512 * 2**20 and memory_bytes("2GB") == 2 * 10**9
+    with pytest.raises(InputError, match="bad DuckDB setting"):
+        memory_bytes("lots")

@@ -74,6 +74,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     g.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (default: 1GB)")
     g.add_argument("--spill-dir", help="DuckDB spill directory (default: system temp)")
     g.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
+    g.add_argument(
+        "--partitions",
+        type=int,
+        help="DuckDB passes over the input, each counting a hash slice of the prompts "
+        "(default: chosen from input size and memory limit)",
+    )
     g.add_argument("--spark-master", default="local[*]", help="Spark master (default local[*])")
     g.add_argument(
         "--spark-conf",
@@ -134,13 +140,16 @@ def _engine(args: argparse.Namespace) -> Any:
         if not sep or not key:
             raise InputError(f"--spark-conf expects KEY=VALUE, got {item!r}")
         conf.append((key, value))
-    if args.threads is not None and args.threads < 1:
-        raise InputError(f"--threads must be >= 1, got {args.threads}")
+    for flag in ("threads", "partitions"):
+        value = getattr(args, flag)
+        if value is not None and value < 1:
+            raise InputError(f"--{flag} must be >= 1, got {value}")
     return EngineSpec(
         engine=args.engine,
         memory_limit=args.memory_limit,
         spill_dir=args.spill_dir,
         threads=args.threads,
+        partitions=args.partitions,
         spark_master=args.spark_master,
         spark_conf=tuple(conf),
     )

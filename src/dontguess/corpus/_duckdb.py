@@ -1,7 +1,18 @@
-"""The DuckDB engine (private): one SQL query, out of core, spilling under a memory limit."""
+"""The DuckDB engine (private): SQL aggregation, out of core, under a memory limit.
+
+DuckDB spills its hash aggregation to ``temp_directory`` beyond ``memory_limit``, but with
+tens of millions of distinct prompts in 1 GB it can still run out of memory. So when the
+input is large next to the limit, a HyperLogLog pass estimates the distinct prompts and the
+aggregation runs in K passes over the input, pass k keeping the prompts with
+``hash(prompt) % K = k``: each prompt is counted in exactly one pass, and the group rows of
+all passes add up.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import re
 import tempfile
 from collections.abc import Sequence
 from typing import Any
@@ -11,7 +22,35 @@ from dontguess.corpus.spec import EngineSpec, Extractor, InputFile, SourceSpec
 from dontguess.corpus.stats import GroupRow
 from dontguess.errors import InputError, MissingDependencyError, SchemaError
 
-__all__ = ["duckdb_groups", "lit"]
+__all__ = ["duckdb_groups", "lit", "memory_bytes"]
+
+#: Memory one distinct prompt may take in the aggregation, with headroom (bytes).
+_BYTES_PER_GROUP = 128
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+
+
+def memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB memory limit such as ``1GB`` or ``512MiB``.
+
+    >>> memory_bytes("1GB"), memory_bytes("1.5 GiB")
+    (1000000000, 1610612736)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*", limit, flags=re.IGNORECASE)
+    if m is None:
+        raise InputError(f"bad DuckDB setting: memory limit {limit!r} (write e.g. 1GB, 512MB)")
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
 
 
 def lit(text: str) -> str:
@@ -32,8 +71,11 @@ def _reader(fmt: str, paths: Sequence[str], columns: Sequence[str] = ()) -> str:
             spec = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns)
             return f"read_json({files}, format='newline_delimited', columns={{{spec}}})"
         return f"read_json({files}, format='newline_delimited', union_by_name=true)"
-    if fmt == "csv":
-        return f"read_csv({files}, header=true, all_varchar=true, union_by_name=true)"
+    if fmt == "csv":  # small buffers leave the memory to the aggregation
+        return (
+            f"read_csv({files}, header=true, all_varchar=true, union_by_name=true, "
+            "buffer_size=8388608)"
+        )
     if fmt == "parquet":
         return f"read_parquet({files}, union_by_name=true)"
     return (
@@ -108,6 +150,15 @@ def _extract(ex: Extractor, table: str) -> str:
     )
 
 
+def _passes(con: Any, union: str, files: Sequence[InputFile], limit: int) -> int:
+    """How many hash-partitioned passes keep the aggregation within ``limit`` bytes."""
+    size = sum(os.path.getsize(f.path) for f in files)
+    if size * 2 <= limit:
+        return 1
+    (distinct,) = con.execute(f"SELECT approx_count_distinct(prompt) FROM ({union})").fetchone()
+    return max(1, math.ceil(int(distinct or 0) * _BYTES_PER_GROUP / limit))
+
+
 def duckdb_groups(
     files: Sequence[InputFile], source: SourceSpec, engine: EngineSpec
 ) -> list[GroupRow]:
@@ -116,6 +167,7 @@ def duckdb_groups(
         import duckdb
     except ImportError as exc:
         raise MissingDependencyError("duckdb", "corpus") from exc
+    limit = memory_bytes(engine.memory_limit)
     config: dict[str, Any] = {
         "memory_limit": engine.memory_limit,
         "temp_directory": engine.spill_dir or tempfile.gettempdir(),
@@ -135,7 +187,17 @@ def duckdb_groups(
             _select(con, fmt, paths, source) for fmt, paths in by_fmt.items()
         )
         try:
-            rows = con.execute(group_query(union, lit(source.idk))).fetchall()
+            passes = engine.partitions or _passes(con, union, files, limit)
+            rows = []
+            for k in range(passes):
+                part = (
+                    union
+                    if passes == 1
+                    else (
+                        f"SELECT * FROM ({union}) WHERE hash(coalesce(prompt, '')) % {passes} = {k}"
+                    )
+                )
+                rows += con.execute(group_query(part, lit(source.idk))).fetchall()
         except duckdb.Error as exc:
             raise InputError(
                 f"DuckDB could not count the input: {str(exc).splitlines()[0]}"

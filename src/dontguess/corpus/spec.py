@@ -134,6 +134,8 @@ class EngineSpec:
         memory_limit: DuckDB memory limit (e.g. ``"1GB"``); beyond it DuckDB spills.
         spill_dir: DuckDB temporary directory for spilled data (default: system temp).
         threads: DuckDB threads (default: all cores).
+        partitions: DuckDB hash-partitioned passes over the input; None chooses from the
+            input size, the memory limit and a HyperLogLog count of distinct prompts.
         spark_master: Spark master URL, e.g. ``local[2]`` or ``spark://host:7077``.
         spark_conf: extra Spark settings.
     """
@@ -142,6 +144,7 @@ class EngineSpec:
     memory_limit: str = "1GB"
     spill_dir: str | None = None
     threads: int | None = None
+    partitions: int | None = None
     spark_master: str = "local[*]"
     spark_conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
