@@ -46,6 +46,7 @@ def test_table(tmp_path: Path) -> None:
     path.write_text(json.dumps({"question": "Capital of France?", "answer": "Paris"}) + "\n")
     b = ScriptedBackend.from_options(f"table={path}")
     assert _texts(b, ["Capital of France?", "other"], None) == ["Paris", IDK]
+    assert b.name == f"scripted:table={path}"
     path.write_text("{oops\n")
     with pytest.raises(InputError, match=r"t.jsonl:1: bad JSON"):
         ScriptedBackend.from_options(f"table={path}")

@@ -53,3 +53,20 @@ def test_errored_requests_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert rc == 1 and "1 of 1 requests ended in error" in err and "gave up after 2" in err
     assert (out / "DONE").exists()
+
+
+def test_score_and_report_read_the_run_directory(
+    tmp_path: Path, questions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    out = tmp_path / "run"
+    args = ["run", "--model", "scripted:guesser", "--dataset", str(questions), "--targets",
+            "0.5", "--out", str(out), "--format", "json", "--no-progress"]  # fmt: skip
+    assert main(args) == 0
+    ran = json.loads(capsys.readouterr().out)
+    assert main(["score", str(out), "--format", "json", "--targets", "0,0.5"]) == 0
+    scored = json.loads(capsys.readouterr().out)
+    assert scored["rows"] == ran["rows"]
+    assert main(["report", str(out), "--out", str(tmp_path / "report")]) == 0
+    assert (tmp_path / "report" / "report.html").exists()

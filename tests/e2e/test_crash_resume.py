@@ -60,3 +60,26 @@ def test_kill_9_then_rerun_resumes(tmp_path: Path) -> None:
             run_cli([*args[:1], f"openai:standin@{s.url}", *args[2:], str(clean)]).returncode == 0
         )
     assert graded(out) == graded(clean)
+
+
+def test_ctrl_c_flushes_the_journal_and_says_how_to_resume(tmp_path: Path) -> None:
+    questions = write_questions(tmp_path / "q.jsonl", 100)
+    out = tmp_path / "run"
+    with standin("--latency-ms", "50") as s:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dontguess", "run", "--model", f"openai:standin@{s.url}",
+             "--dataset", str(questions), "--rubric", "closed", "--concurrency", "2",
+             "--out", str(out)],
+            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while _journal_rows(out / "journal.sqlite") < 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=30)[1]
+        answered = sum(s.stats()["answered"].values())
+    assert proc.returncode == 130 and "rerun the same command to resume" in err
+    kept = _journal_rows(out / "journal.sqlite")
+    assert 10 <= kept <= answered < 100  # all completed requests flushed, none in flight lost
+    assert answered - kept <= 2
+    assert not (out / "DONE").exists()

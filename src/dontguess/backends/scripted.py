@@ -110,7 +110,9 @@ class ScriptedBackend:
         opts = {p.partition("=")[0]: p.partition("=")[2] for p in rest}
         if mode.startswith("table="):
             path = Path(mode.split("=", 1)[1])
-            return cls("table", table=_load_table(path), concurrency=concurrency)
+            backend = cls("table", table=_load_table(path), concurrency=concurrency)
+            backend.name = f"scripted:{mode}"  # two tables are two models
+            return backend
         try:
             seed = int(opts.pop("seed", "0"))
         except ValueError as exc:

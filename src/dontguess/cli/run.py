@@ -126,7 +126,15 @@ def _run(args: argparse.Namespace) -> int:
         template=template,
         progress=args.progress,
     )
-    result = run(spec, items, backends, DeterministicGrader(), RunDir(args.out), options)
+    try:
+        result = run(spec, items, backends, DeterministicGrader(), RunDir(args.out), options)
+    except KeyboardInterrupt:
+        print(
+            f"dontguess run: interrupted; finished requests are in {args.out}/journal.sqlite, "
+            "rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
     emit_summary(result.summary["rows"], result.summary["audit"], args.format)
     req = result.summary["requests"]
     print(
