@@ -108,6 +108,24 @@ def test_body_and_logprobs_parsing() -> None:
     assert backend._parse(raw).logprobs == (-0.5, -0.25)
     with pytest.raises(TransientBackendError, match="malformed"):
         backend._parse(b'{"choices": []}')
+    with pytest.raises(TransientBackendError, match="malformed"):
+        backend._parse(b'{"choices": [{"message": {"content": null}, "finish_reason": "stop"}]}')
+
+
+@pytest.mark.parametrize(
+    ("choice", "error"),
+    [
+        ('{"message": {"content": null, "refusal": "I cannot help"}}', "refused: I cannot help"),
+        ('{"message": {"content": null}, "finish_reason": "length"}',
+         "no answer text (finish_reason=length)"),
+        ('{"message": {"content": null}, "finish_reason": "content_filter"}',
+         "no answer text (finish_reason=content_filter)"),
+    ],
+)  # fmt: skip
+def test_final_empty_answers_are_errors_not_retries(choice: str, error: str) -> None:
+    backend = OpenAIBackend("m", ["http://x/v1"])
+    reply = backend._parse(f'{{"choices": [{choice}]}}'.encode())
+    assert reply.text is None and reply.error == error
 
 
 def test_parse_retry_after() -> None:

@@ -179,9 +179,11 @@ class OpenAIBackend:
             doc = json.loads(raw)
             choice = doc["choices"][0]
             text = choice["message"]["content"] if self.api == "chat" else choice["text"]
+            usage = doc.get("usage") or {}
+            if text is None and (why := _no_answer(choice)) is not None:
+                return Reply(text=None, error=why, completion_tokens=usage.get("completion_tokens"))
             if not isinstance(text, str):
                 raise TypeError(f"answer text is {type(text).__name__}")
-            usage = doc.get("usage") or {}
             logprobs = _logprobs(choice.get("logprobs"), self.api)
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             snippet = raw[:200].decode("utf-8", "replace")
@@ -213,6 +215,21 @@ class OpenAIBackend:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _no_answer(choice: Any) -> str | None:
+    """Why a 200 reply holds no text, when retrying would not change it; else ``None``.
+
+    A refusal, a content filter, or the token budget spent before any answer text (e.g. on
+    hidden reasoning) are final outcomes, not malformed bodies.
+    """
+    message = choice.get("message") or {}
+    if isinstance(message.get("refusal"), str):
+        return f"refused: {message['refusal'][:300]}"
+    reason = choice.get("finish_reason")
+    if reason in ("length", "content_filter"):
+        return f"no answer text (finish_reason={reason})"
+    return None
 
 
 def _logprobs(block: Any, api: str) -> tuple[float, ...] | None:
