@@ -136,10 +136,11 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 130
     emit_summary(result.summary["rows"], result.summary["audit"], args.format)
-    req = result.summary["requests"]
+    req, tokens = result.summary["requests"], result.summary["tokens"]
     print(
         f"{len(result.records)} records, {req['total']} requests "
-        f"({req['sent']} sent, {req['resumed']} from the journal) in "
+        f"({req['sent']} sent, {req['resumed']} from the journal), "
+        f"tokens {tokens['prompt']} in / {tokens['completion']} out, "
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
     )
