@@ -70,3 +70,22 @@ def test_score_and_report_read_the_run_directory(
     assert scored["rows"] == ran["rows"]
     assert main(["report", str(out), "--out", str(tmp_path / "report")]) == 0
     assert (tmp_path / "report" / "report.html").exists()
+
+
+def test_api_key_flag_is_never_stored(tmp_path: Path, questions: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
+    from fixture import standin
+
+    out = tmp_path / "run"
+    with standin() as s:
+        rc = main(["run", "--model", f"openai:standin@{s.url}", "--api-key", "sk-test-SECRET",
+                   "--dataset", str(questions), "--rubric", "closed", "--limit", "5",
+                   "--out", str(out), "--format", "csv"])  # fmt: skip
+        assert s.stats()["auth"] == {"Bearer ": 5}
+    assert rc == 0
+    doc = (out / "spec.json").read_text()
+    assert '"limit": 5' in doc and '"arguments"' in doc
+    for path in out.iterdir():
+        assert b"SECRET" not in path.read_bytes(), path

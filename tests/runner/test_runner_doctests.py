@@ -11,6 +11,7 @@ MODULES = [
     "dontguess.backends.openai_compat",
     "dontguess.backends.registry",
     "dontguess.backends.scripted",
+    "dontguess.cli.run",
     "dontguess.prompts",
     "dontguess.runner.core",
     "dontguess.runner.journal",

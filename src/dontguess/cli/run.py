@@ -125,6 +125,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=RetryPolicy(max_retries=args.max_retries, base_delay=args.retry_delay),
         template=template,
         progress=args.progress,
+        notes={"arguments": _arguments(args)},
     )
     try:
         result = run(spec, items, backends, DeterministicGrader(), RunDir(args.out), options)
@@ -148,6 +149,15 @@ def _run(args: argparse.Namespace) -> int:
         _exit_message(result.n_errors, req["total"], req["error_reasons"])
         return 1
     return 0
+
+
+def _arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The parsed options for spec.json, without the API key.
+
+    >>> _arguments(argparse.Namespace(model=["m"], api_key="sk-1", func=print))
+    {'model': ['m']}
+    """
+    return {k: v for k, v in vars(args).items() if k not in ("api_key", "func")}
 
 
 def _template(args: argparse.Namespace) -> str | None:

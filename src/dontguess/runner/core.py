@@ -56,12 +56,15 @@ class RunOptions:
         progress: draw a progress bar (``None``: when stderr is a terminal).
         score_targets: targets at which the summary scores; ``None``: the open-rubric
             targets plus 0, or (0, 0.5, 0.75, 0.9) for a closed-only run.
+        notes: extra JSON fields for spec.json (e.g. the command line); not part of the
+            run's identity. Must hold no secret.
     """
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     template: str | None = None
     progress: bool | None = None
     score_targets: tuple[float, ...] | None = None
+    notes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +265,7 @@ async def run_async(
     """
     options = options or RunOptions()
     t0 = time.perf_counter()
-    out.begin(spec)
+    out.begin(spec, extra=options.notes)
     journal = Journal(out.journal_path)
     try:
         jobs, todo, replies = _partition(backends, items, spec, options.template, journal.load())
