@@ -148,8 +148,10 @@ def test_hash_partitioned_passes_give_the_same_counts(tmp_path: Path) -> None:
     rows += [f"q{i},x,r0" for i in range(50)] + [",x,r1", "q1,,r0"]
     (tmp_path / "m.csv").write_text("\n".join(rows) + "\n")
     one = corpus_stats([tmp_path / "m.csv"], engine=EngineSpec(partitions=1))
-    five = corpus_stats([tmp_path / "m.csv"], engine=EngineSpec(partitions=5))
+    spill = tmp_path / "spill"
+    five = corpus_stats([tmp_path / "m.csv"], engine=EngineSpec(partitions=5, spill_dir=str(spill)))
     assert five == one
+    assert list(spill.glob("dontguess-stage-*")) == []  # the staged Parquet file is removed
     assert one.n_dropped == 2 and one.n == 1050 and one.n_singletons >= 49
 
 

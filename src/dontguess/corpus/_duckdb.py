@@ -2,18 +2,20 @@
 
 DuckDB spills its hash aggregation to ``temp_directory`` beyond ``memory_limit``, but with
 tens of millions of distinct prompts in 1 GB it can still run out of memory. So when the
-input is large next to the limit, a HyperLogLog pass estimates the distinct prompts and the
-aggregation runs in K passes over the input, pass k keeping the prompts with
-``hash(prompt) % K = k``: each prompt is counted in exactly one pass, and the group rows of
-all passes add up.
+input is large next to the limit it is first staged to Parquet in the spill directory, a
+HyperLogLog pass estimates the distinct prompts, and the aggregation runs in K passes over
+the staged file, pass k keeping the prompts with ``hash(prompt) % K = k``: each prompt is
+counted in exactly one pass, and the group rows of all passes add up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -150,13 +152,43 @@ def _extract(ex: Extractor, table: str) -> str:
     )
 
 
-def _passes(con: Any, union: str, files: Sequence[InputFile], limit: int) -> int:
+def _passes(con: Any, staged: str, limit: int) -> int:
     """How many hash-partitioned passes keep the aggregation within ``limit`` bytes."""
-    size = sum(os.path.getsize(f.path) for f in files)
-    if size * 2 <= limit:
-        return 1
-    (distinct,) = con.execute(f"SELECT approx_count_distinct(prompt) FROM ({union})").fetchone()
+    (distinct,) = con.execute(f"SELECT approx_count_distinct(prompt) FROM ({staged})").fetchone()
     return max(1, math.ceil(int(distinct or 0) * _BYTES_PER_GROUP / limit))
+
+
+def _count(
+    con: Any, union: str, files: Sequence[InputFile], idk: str, engine: EngineSpec, spill: str
+) -> list[Any]:
+    """Group rows of ``union``: directly for small inputs, else staged and in K passes.
+
+    A large input is first copied (one parse, streaming) to a Parquet file in the spill
+    directory, so the HyperLogLog pass and the K passes read cheap columnar data.
+    """
+    limit = memory_bytes(engine.memory_limit)
+    size = sum(os.path.getsize(f.path) for f in files)
+    if engine.partitions == 1 or (engine.partitions is None and size * 2 <= limit):
+        return list(con.execute(group_query(union, idk)).fetchall())
+    try:
+        os.makedirs(spill, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the spill directory: {exc}", path=spill) from exc
+    stage = os.path.join(spill, f"dontguess-stage-{uuid.uuid4().hex}.parquet")
+    try:
+        con.execute(f"COPY ({union}) TO {lit(stage)} (FORMAT parquet)")
+        staged = f"SELECT prompt, answer, relation FROM read_parquet({lit(stage)})"
+        passes = engine.partitions or _passes(con, staged, limit)
+        rows: list[Any] = []
+        for k in range(passes):
+            part = staged
+            if passes > 1:
+                part += f" WHERE hash(coalesce(prompt, '')) % {passes} = {k}"
+            rows += con.execute(group_query(part, idk)).fetchall()
+        return rows
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(stage)
 
 
 def duckdb_groups(
@@ -167,10 +199,11 @@ def duckdb_groups(
         import duckdb
     except ImportError as exc:
         raise MissingDependencyError("duckdb", "corpus") from exc
-    limit = memory_bytes(engine.memory_limit)
+    memory_bytes(engine.memory_limit)  # a clear message for a bad limit
+    spill = engine.spill_dir or tempfile.gettempdir()
     config: dict[str, Any] = {
         "memory_limit": engine.memory_limit,
-        "temp_directory": engine.spill_dir or tempfile.gettempdir(),
+        "temp_directory": spill,
         "preserve_insertion_order": False,
     }
     if engine.threads is not None:
@@ -187,17 +220,7 @@ def duckdb_groups(
             _select(con, fmt, paths, source) for fmt, paths in by_fmt.items()
         )
         try:
-            passes = engine.partitions or _passes(con, union, files, limit)
-            rows = []
-            for k in range(passes):
-                part = (
-                    union
-                    if passes == 1
-                    else (
-                        f"SELECT * FROM ({union}) WHERE hash(coalesce(prompt, '')) % {passes} = {k}"
-                    )
-                )
-                rows += con.execute(group_query(part, lit(source.idk))).fetchall()
+            rows = _count(con, union, files, lit(source.idk), engine, spill)
         except duckdb.Error as exc:
             raise InputError(
                 f"DuckDB could not count the input: {str(exc).splitlines()[0]}"
