@@ -1,6 +1,6 @@
 """Benchmark ``dontguess corpus stats``: DuckDB vs a collections.Counter baseline vs Spark.
 
-Generates synthetic fact-mention CSV files (prompt, answer; 10% IDK; a Zipf head plus a
+Generates synthetic fact-mention CSV (or Parquet) files (prompt, answer; 10% IDK; a Zipf head plus a
 long uniform tail so that many prompts are singletons), then times each engine in its own
 subprocess while polling the resident memory of that process tree (JVM included for
 Spark) and summing its CPU time (on a shared machine CPU seconds depend less on other
@@ -8,6 +8,7 @@ load than wall time). Every engine must report the same N, prompts, singletons a
 doubletons.
 
     .venv/bin/python bench/corpus_stats/run.py --rows 10000000 100000000
+    .venv/bin/python bench/corpus_stats/run.py --rows 10000000 --format parquet
 
 Files go to bench/out/corpus_stats/ (git-ignored) unless --out-dir says otherwise.
 """
@@ -22,23 +23,26 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def generate(path: Path, rows: int, seed: int = 0) -> None:
-    """Write ``rows`` mention rows to ``path`` (CSV), in chunks, with numpy + pyarrow."""
+    """Write ``rows`` mention rows to ``path`` (CSV or Parquet by suffix), in chunks."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
     rng = np.random.default_rng(seed)
     chunk = 5_000_000
     tmp = path.with_suffix(".tmp")
     schema = pa.schema([("prompt", pa.string()), ("answer", pa.string())])
-    with pacsv.CSVWriter(tmp, schema) as writer:
+    parquet = path.suffix == ".parquet"
+    with pq.ParquetWriter(tmp, schema) if parquet else pacsv.CSVWriter(tmp, schema) as writer:
         done = 0
         while done < rows:
             k = min(chunk, rows - done)
@@ -54,15 +58,28 @@ def generate(path: Path, rows: int, seed: int = 0) -> None:
     os.replace(tmp, path)
 
 
+def _parquet_rows(path: Path) -> Iterator[tuple[str, str]]:
+    """(prompt, answer) rows of a Parquet file, via pyarrow batches."""
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=65536):
+        yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
+
+
 def count_with_counter(path: Path, idk: str = "IDK") -> dict[str, int]:
-    """The pure-Python baseline: csv.reader + two collections.Counter."""
+    """The pure-Python baseline: read the rows, count with two collections.Counter."""
     total: Counter[str] = Counter()
     answered: Counter[str] = Counter()
     n = 0
     with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        next(reader)
-        for prompt, answer in reader:
+        rows: Iterable[Sequence[str]]
+        if path.suffix == ".parquet":
+            rows = _parquet_rows(path)
+        else:
+            reader = csv.reader(fh)
+            next(reader)  # header
+            rows = reader
+        for prompt, answer in rows:
             n += 1
             total[prompt] += 1
             if answer != idk:
@@ -174,6 +191,7 @@ def main() -> int:
     )
     parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "out" / "corpus_stats")
     parser.add_argument("--engines", default="duckdb,counter,spark")
+    parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
     parser.add_argument("--memory-limit", default="1GB")
     parser.add_argument("--threads", type=int)
     parser.add_argument("--measure", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
@@ -188,7 +206,7 @@ def main() -> int:
     smallest = min(args.rows)
     results = []
     for rows in sorted(args.rows):
-        path = args.out_dir / f"mentions_{rows}.csv"
+        path = args.out_dir / f"mentions_{rows}.{args.format}"
         if not path.exists():
             t = time.perf_counter()
             generate(path, rows)
