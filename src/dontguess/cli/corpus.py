@@ -24,8 +24,9 @@ input, one of:
                  --relation-pattern holding {entity}.
 
 singleton rate (Definition 2): sr = |S|/N, N = all examples (IDK included), S = prompts
-with exactly one answered (non-IDK) example. Theorem 2: a calibrated model errs on at
-least sr - 2/min|E_c| - (35 + 6 ln N)/sqrt(N) - delta of such prompts (w.p. 99%).
+with exactly one answered (non-IDK) example. Theorem 2: with probability 99%, a model
+trained on such data errs at a rate of at least sr - 2/min|E_c| - (35 + 6 ln N)/sqrt(N)
+- delta, where delta is its calibration gap (--min-errors gives min|E_c|).
 
 examples:
   dontguess corpus stats mentions.parquet --min-errors 364
