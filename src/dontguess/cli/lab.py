@@ -158,6 +158,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from dontguess.errors import InputError
+    from dontguess.lab.measure import MAX_ERRORS, MIN_ERRORS
     from dontguess.lab.report import sweep_figure
     from dontguess.lab.sweep import SweepConfig, run_sweep
 
@@ -178,6 +179,6 @@ def _sweep(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "sweep.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    (out / "sweep.svg").write_text(sweep_figure(rows, 39, 364), encoding="utf-8")
+    (out / "sweep.svg").write_text(sweep_figure(rows, MIN_ERRORS, MAX_ERRORS), encoding="utf-8")
     print(f"wrote {out / 'sweep.json'} and {out / 'sweep.svg'}")
     return 0

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from dontguess.lab._vocab import IDK
 from dontguess.lab.corpus import prompt_text
-from dontguess.lab.measure import IDK_COL, N_COLS
+from dontguess.lab.measure import CANDIDATE_COLS, IDK_COL
 from dontguess.lab.world import FACT_ANSWERS, FACTS, World
 
 __all__ = ["candidate_ids", "candidate_p_hat", "encode_prompts", "next_token_probs"]
@@ -67,7 +67,7 @@ def candidate_p_hat(
     *,
     batch_size: int = 512,
 ) -> npt.NDArray[np.float64]:
-    """(n, :data:`~dontguess.lab.measure.N_COLS`) p̂ of every candidate of every prompt.
+    """(n, :data:`~dontguess.lab.measure.CANDIDATE_COLS`) p̂ of every candidate of every prompt.
 
     Args:
         trained: a :class:`~dontguess.lab.gpt.TrainedModel`.
@@ -84,7 +84,7 @@ def candidate_p_hat(
         batch_size=batch_size,
     )
     cand = candidate_ids(tok)
-    p_hat = np.zeros((len(prompts), N_COLS))
+    p_hat = np.zeros((len(prompts), CANDIDATE_COLS))
     facts = world.fact_of(prompts)
     for f, fact in enumerate(FACTS):
         rows = np.flatnonzero(facts == f)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from dontguess.lab.measure import IDK_COL, N_COLS, answer_columns
+from dontguess.lab.measure import CANDIDATE_COLS, IDK_COL, answer_columns
 from dontguess.lab.world import FACT_ANSWERS, FACTS, World
 
 __all__ = ["calibrated_p_hat"]
@@ -31,7 +31,7 @@ def calibrated_p_hat(
     """
     prompts = world.test_prompts if prompts is None else prompts
     alpha = world.config.answer_prob
-    p_hat = np.zeros((len(prompts), N_COLS))
+    p_hat = np.zeros((len(prompts), CANDIDATE_COLS))
     seen = world.answer_counts[prompts] > 0
     rows = np.arange(len(prompts))
     p_hat[rows[seen], answer_columns(world, prompts)[seen]] = alpha

@@ -20,7 +20,7 @@ from typing import Any
 
 from dontguess.lab.calibrated import calibrated_p_hat
 from dontguess.lab.evaluate import evaluate_policies
-from dontguess.lab.measure import _MAX_ERRORS, _MIN_ERRORS, measure
+from dontguess.lab.measure import MAX_ERRORS, MIN_ERRORS, measure
 from dontguess.lab.sweep import SweepConfig, run_sweep
 from dontguess.lab.world import World, WorldConfig, make_world
 from dontguess.theory import corollary3_width, lemma1_width
@@ -85,7 +85,9 @@ def _train_transformer(
     )
     say(
         f"trained {stats['params']:.0f} params, {preset.epochs} epochs in "
-        f"{stats['seconds']:.0f}s ({stats['tokens_per_s']:.0f} tokens/s)"
+        f"{stats['seconds']:.0f}s ({stats['tokens_per_s']:.0f} tokens/s); a fact stated once was "
+        f"seen {preset.epochs} times, the median stated fact "
+        f"{stats['exposures_per_stated_fact_median']:.0f} times"
     )
     return _model_entry(
         "transformer", world, candidate_p_hat(trained, world), world.config.seed
@@ -122,8 +124,8 @@ def run_demo(config: DemoConfig, out: Path, *, progress: Progress | None = None)
         "lemma1_width": lemma1_width(n, _GAMMA),
         "corollary3_width": corollary3_width(n, _GAMMA),
         "gamma": _GAMMA,
-        "min_errors": _MIN_ERRORS,
-        "max_errors": _MAX_ERRORS,
+        "min_errors": MIN_ERRORS,
+        "max_errors": MAX_ERRORS,
         "world": config.world.to_dict(),
         "preset": config.preset,
         "models": models,

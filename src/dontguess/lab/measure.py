@@ -36,9 +36,11 @@ from dontguess.theory import (
 )
 
 __all__ = [
+    "CANDIDATE_COLS",
     "IDK_COL",
+    "MAX_ERRORS",
     "MENTION_BUCKETS",
-    "N_COLS",
+    "MIN_ERRORS",
     "Measurement",
     "answer_columns",
     "measure",
@@ -49,13 +51,14 @@ __all__ = [
 
 F64 = npt.NDArray[np.float64]
 #: Number of candidate columns (the largest |R_c| plus IDK) and the IDK column.
-N_COLS = max(len(a) for a in FACT_ANSWERS.values()) + 1
-IDK_COL = N_COLS - 1
+CANDIDATE_COLS = max(len(a) for a in FACT_ANSWERS.values()) + 1
+IDK_COL = CANDIDATE_COLS - 1
 #: Mention buckets: how many training examples stated the prompt's fact.
 MENTION_BUCKETS: tuple[str, ...] = ("0", "1", "2", "3-5", "6+")
 _MAX_VALID = 2  # V_c = {a_c, IDK}
-_MIN_ERRORS = min(len(a) for a in FACT_ANSWERS.values()) - 1
-_MAX_ERRORS = max(len(a) for a in FACT_ANSWERS.values()) - 1
+#: min_c|E_c| and max_c|E_c| of the world (39 and 364).
+MIN_ERRORS = min(len(a) for a in FACT_ANSWERS.values()) - 1
+MAX_ERRORS = max(len(a) for a in FACT_ANSWERS.values()) - 1
 
 
 def mention_bucket(count: int) -> str:
@@ -76,7 +79,7 @@ def answer_columns(world: World, prompts: npt.NDArray[np.int64]) -> npt.NDArray[
 
 def valid_matrix(world: World, prompts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """valid[i, r]: r ∈ V_c (true answer, IDK, or a padding column)."""
-    valid = np.zeros((len(prompts), N_COLS), dtype=bool)
+    valid = np.zeros((len(prompts), CANDIDATE_COLS), dtype=bool)
     rows = np.arange(len(prompts))
     valid[rows, answer_columns(world, prompts)] = True
     valid[:, IDK_COL] = True
@@ -90,7 +93,7 @@ def valid_matrix(world: World, prompts: npt.NDArray[np.int64]) -> npt.NDArray[np
 def truth_matrix(world: World, prompts: npt.NDArray[np.int64]) -> F64:
     """p(r|c): α on the true answer, 1 − α on IDK."""
     alpha = world.config.answer_prob
-    p = np.zeros((len(prompts), N_COLS))
+    p = np.zeros((len(prompts), CANDIDATE_COLS))
     p[np.arange(len(prompts)), answer_columns(world, prompts)] = alpha
     p[:, IDK_COL] = 1.0 - alpha
     return p
@@ -139,7 +142,7 @@ def measure(world: World, p_hat: F64) -> Measurement:
 
     Args:
         world: the world (its test prompts are the rows of ``p_hat``).
-        p_hat: (n_test, :data:`N_COLS`) model probabilities, rows summing to ≤ 1.
+        p_hat: (n_test, :data:`CANDIDATE_COLS`) model probabilities, rows summing to ≤ 1.
     """
     prompts = world.test_prompts
     valid = valid_matrix(world, prompts)
@@ -158,11 +161,11 @@ def measure(world: World, p_hat: F64) -> Measurement:
         err_iiv=err_iiv,
         delta=delta,
         theorem1_bound=theorem1_lower_bound(
-            err_iiv, max_valid=_MAX_VALID, min_errors=_MIN_ERRORS, delta=delta
+            err_iiv, max_valid=_MAX_VALID, min_errors=MIN_ERRORS, delta=delta
         ),
-        theorem2_bound=theorem2_lower_bound(sr, n=n, min_errors=_MIN_ERRORS, delta=delta),
-        theorem2_leading_term=theorem2_leading_term(sr, min_errors=_MIN_ERRORS, delta=delta),
-        theorem2_upper_bound=theorem2_upper_bound(sr, n=n, max_errors=_MAX_ERRORS),
+        theorem2_bound=theorem2_lower_bound(sr, n=n, min_errors=MIN_ERRORS, delta=delta),
+        theorem2_leading_term=theorem2_leading_term(sr, min_errors=MIN_ERRORS, delta=delta),
+        theorem2_upper_bound=theorem2_upper_bound(sr, n=n, max_errors=MAX_ERRORS),
         err_by_mentions=_by_mentions(world, prompts, per_prompt, p_hat[:, IDK_COL]),
         unseen_err=float(per_prompt[unseen].mean()) if unseen.any() else float("nan"),
         unseen_idk=float(p_hat[unseen, IDK_COL].mean()) if unseen.any() else float("nan"),
@@ -171,7 +174,7 @@ def measure(world: World, p_hat: F64) -> Measurement:
 
 def _real_valid(world: World, prompts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """valid without padding: the true answer and IDK only."""
-    real = np.zeros((len(prompts), N_COLS), dtype=bool)
+    real = np.zeros((len(prompts), CANDIDATE_COLS), dtype=bool)
     real[np.arange(len(prompts)), answer_columns(world, prompts)] = True
     real[:, IDK_COL] = True
     return real
