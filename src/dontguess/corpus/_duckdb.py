@@ -26,6 +26,9 @@ from dontguess.errors import InputError, MissingDependencyError, SchemaError
 
 __all__ = ["duckdb_groups", "lit", "memory_bytes"]
 
+#: The relation expression of inputs without a relation.
+_NO_RELATION = "CAST(NULL AS VARCHAR)"
+
 #: Memory one distinct prompt may take in the aggregation, with headroom (bytes).
 _BYTES_PER_GROUP = 128
 
@@ -107,7 +110,7 @@ def _relation_expr(columns: list[str], source: SourceSpec, where: str) -> str:
     if source.relation_col is not None:
         _need(columns, source.relation_col, where, "--relation-col")
         return f"CAST({ident(source.relation_col)} AS VARCHAR)"
-    return "CAST(relation AS VARCHAR)" if "relation" in columns else "CAST(NULL AS VARCHAR)"
+    return "CAST(relation AS VARCHAR)" if "relation" in columns else _NO_RELATION
 
 
 def _select(con: Any, fmt: str, paths: Sequence[str], source: SourceSpec) -> str:
@@ -145,7 +148,7 @@ def _extract(ex: Extractor, table: str) -> str:
     def group(index: int) -> str:
         return f"unnest(regexp_extract_all(t, {pat}, {index}))"
 
-    rel = group(ex.relation_group) if ex.relation_group else "CAST(NULL AS VARCHAR)"
+    rel = group(ex.relation_group) if ex.relation_group else _NO_RELATION
     return (
         f"SELECT {group(ex.prompt_group)} AS prompt, {group(ex.answer_group)} AS answer, "
         f"{rel} AS relation FROM {table} WHERE t IS NOT NULL"
@@ -159,7 +162,14 @@ def _passes(con: Any, staged: str, limit: int) -> int:
 
 
 def _count(
-    con: Any, union: str, files: Sequence[InputFile], idk: str, engine: EngineSpec, spill: str
+    con: Any,
+    union: str,
+    files: Sequence[InputFile],
+    idk: str,
+    engine: EngineSpec,
+    spill: str,
+    *,
+    relation: bool,
 ) -> list[Any]:
     """Group rows of ``union``: directly for small inputs, else staged and in K passes.
 
@@ -169,7 +179,7 @@ def _count(
     limit = memory_bytes(engine.memory_limit)
     size = sum(os.path.getsize(f.path) for f in files)
     if engine.partitions == 1 or (engine.partitions is None and size * 2 <= limit):
-        return list(con.execute(group_query(union, idk)).fetchall())
+        return list(con.execute(group_query(union, idk, relation=relation)).fetchall())
     try:
         os.makedirs(spill, exist_ok=True)
     except OSError as exc:
@@ -184,7 +194,7 @@ def _count(
             part = staged
             if passes > 1:
                 part += f" WHERE hash(coalesce(prompt, '')) % {passes} = {k}"
-            rows += con.execute(group_query(part, idk)).fetchall()
+            rows += con.execute(group_query(part, idk, relation=relation)).fetchall()
         return rows
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -216,11 +226,11 @@ def duckdb_groups(
         by_fmt: dict[str, list[str]] = {}
         for f in files:
             by_fmt.setdefault(f.fmt, []).append(f.path)
-        union = " UNION ALL ".join(
-            _select(con, fmt, paths, source) for fmt, paths in by_fmt.items()
-        )
+        selects = [_select(con, fmt, paths, source) for fmt, paths in by_fmt.items()]
+        union = " UNION ALL ".join(selects)
+        relation = not all(_NO_RELATION in sql for sql in selects)
         try:
-            rows = _count(con, union, files, lit(source.idk), engine, spill)
+            rows = _count(con, union, files, lit(source.idk), engine, spill, relation=relation)
         except duckdb.Error as exc:
             raise InputError(
                 f"DuckDB could not count the input: {str(exc).splitlines()[0]}"
