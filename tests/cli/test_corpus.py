@@ -107,3 +107,12 @@ def test_missing_empty_and_corrupt_files(
         == 2
     )
     assert "no mentions found" in capsys.readouterr().err
+
+
+def test_permission_denied_exits_2(
+    mentions: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Tests may run as root, who can read anything: simulate an unreadable file.
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    assert main(["corpus", "stats", str(mentions)]) == 2
+    assert "not readable (permission denied)" in capsys.readouterr().err
