@@ -46,6 +46,7 @@ def next_token_probs(
     import torch
 
     out = []
+    device = next(model.parameters()).device
     with torch.no_grad():
         for s in range(0, len(ids), batch_size):
             chunk = ids[s : s + batch_size]
@@ -54,7 +55,8 @@ def next_token_probs(
             for i, x in enumerate(chunk):
                 batch[i, : len(x)] = torch.tensor(x)
             last = torch.tensor([len(x) - 1 for x in chunk])
-            logits = model(input_ids=batch).logits  # (B, T, V); causal, so padding is inert
+            # (B, T, V); attention is causal, so the right padding never reaches `last`
+            logits = model(input_ids=batch.to(device)).logits.cpu()
             picked = logits[torch.arange(len(chunk)), last].double()  # (B, V)
             out.append(torch.softmax(picked, dim=-1))
     return torch.cat(out).numpy()

@@ -59,7 +59,7 @@ class TrainConfig:
     n_layer: int = 2
     n_embd: int = 128
     n_head: int = 4
-    epochs: int = 30
+    epochs: int = 25
     batch_size: int = 64
     lr: float = 3e-3
     warmup: float = 0.05

@@ -80,13 +80,14 @@ def sweep_figure(rows: list[dict[str, Any]], min_errors: int, max_errors: int) -
     )
     for model, marker in (("calibrated", "o"), ("transformer", "s")):
         pts = [r for r in rows if r["model"] == model]
+        ns = {str(p["n_train"]) for p in pts}
         if pts:
             ax.scatter(
                 [p["singleton_rate"] for p in pts],
                 [p["err"] for p in pts],
                 marker=marker,
                 zorder=3,
-                label=f"{model}: measured err",
+                label=f"{model}: measured err (N={'/'.join(sorted(ns))})",
             )
     ax.set_xlabel("training singleton rate sr")
     ax.set_ylabel("generative error err")
