@@ -139,3 +139,16 @@ def test_demo_config_is_frozen() -> None:
     with pytest.raises(AttributeError):
         TINY.preset = "cpu"  # type: ignore[misc]
     assert replace(TINY, preset="cpu").preset == "cpu"
+
+
+def test_sweep_with_transformer_points() -> None:
+    from dontguess.lab.sweep import run_sweep
+
+    rows = run_sweep(
+        SweepConfig(targets=(0.1, 0.5), n_train=200, n_test=200, train_preset="tiny"), threads=1
+    )
+    assert [r["model"] for r in rows] == ["calibrated", "transformer"] * 2
+    for r in rows:
+        assert r["err"] >= r["theorem2_bound"]
+    low, high = rows[0]["singleton_rate"], rows[2]["singleton_rate"]
+    assert low < high
