@@ -62,7 +62,11 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.threads is not None and args.threads < 1:
         raise InputError(f"--threads must be >= 1, got {args.threads}")
-    sweep = SweepConfig(seed=args.seed, train_preset=args.preset if args.full_sweep else None)
+    sweep = SweepConfig(
+        seed=args.seed,
+        train_preset=args.preset if args.full_sweep else None,
+        device=args.device,
+    )
     if args.full_sweep and args.preset != "cuda":
         sweep = replace(sweep, n_train=DEMO_WORLD.n_train, n_test=DEMO_WORLD.n_test)
     config = DemoConfig(

@@ -147,15 +147,12 @@ def _items(args: argparse.Namespace) -> int:
             }
         )
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    os.replace(tmp, out)
+    _write(out, "".join(json.dumps(r) + "\n" for r in rows))
     print(f"wrote {len(rows)} items to {out}")
     return 0
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from dataclasses import replace
 
     from dontguess.errors import InputError
     from dontguess.lab.measure import MAX_ERRORS, MIN_ERRORS
@@ -169,16 +166,23 @@ def _sweep(args: argparse.Namespace) -> int:
             f"--targets must be comma-separated numbers, got {args.targets!r}"
         ) from exc
     config = SweepConfig(
-        targets=targets, n_train=args.n_train, seed=args.seed, train_preset=args.transformer
+        targets=targets,
+        n_train=args.n_train,
+        seed=args.seed,
+        train_preset=args.transformer,
+        device=args.device,
     )
-    if args.device and args.transformer:
-        from dontguess.lab import gpt
-
-        gpt.PRESETS[args.transformer] = replace(gpt.PRESETS[args.transformer], device=args.device)
     rows = run_sweep(config, progress=lambda m: print(m, file=sys.stderr), threads=args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "sweep.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    (out / "sweep.svg").write_text(sweep_figure(rows, MIN_ERRORS, MAX_ERRORS), encoding="utf-8")
+    _write(out / "sweep.json", json.dumps(rows, indent=2) + "\n")
+    _write(out / "sweep.svg", sweep_figure(rows, MIN_ERRORS, MAX_ERRORS))
     print(f"wrote {out / 'sweep.json'} and {out / 'sweep.svg'}")
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a temp file, then os.replace."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -35,6 +35,7 @@ class SweepConfig:
         seed: world seed (point k uses seed + k).
         train_preset: a :data:`~dontguess.lab.gpt.PRESETS` name to also train a GPT-2
             at every point, or ``None`` for the calibrated learner only.
+        device: torch device overriding the preset's (e.g. ``cuda``).
     """
 
     targets: Sequence[float] = SWEEP_TARGETS
@@ -44,6 +45,7 @@ class SweepConfig:
     n_test: int = 4000
     seed: int = 0
     train_preset: str | None = None
+    device: str | None = None
 
 
 def point_row(model: str, world: World, p_hat: Any, target: float | None) -> dict[str, Any]:
@@ -94,6 +96,8 @@ def run_sweep(
             from dontguess.lab.gpt import PRESETS, train
 
             preset = replace(PRESETS[config.train_preset], seed=config.seed + k)
+            if config.device:
+                preset = replace(preset, device=config.device)
             trained = train(world, preset, threads=threads)
             rows.append(point_row("transformer", world, candidate_p_hat(trained, world), target))
         if progress:
