@@ -12,7 +12,7 @@ from dontguess.backends import Request, TransientBackendError, make_backend
 from dontguess.backends.openai_compat import OpenAIBackend, parse_retry_after
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
-from fixture import standin
+from standin_fixture import standin
 from standin_model import make_question
 
 

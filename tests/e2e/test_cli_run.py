@@ -76,7 +76,7 @@ def test_api_key_flag_is_never_stored(tmp_path: Path, questions: Path) -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
-    from fixture import standin
+    from standin_fixture import standin
 
     out = tmp_path / "run"
     with standin() as s:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from fixture import standin
+from standin_fixture import standin
 
 from dontguess.runner.journal import BATCH_ROWS
 

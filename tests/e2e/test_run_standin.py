@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
-from fixture import standin
+from standin_fixture import standin
 from standin_model import expected_verdict
 
 from .conftest import cli_env, graded, run_cli, write_questions

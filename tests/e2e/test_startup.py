@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fixture import standin
+from standin_fixture import standin
 
 from .conftest import cli_env
 
