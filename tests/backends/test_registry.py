@@ -14,6 +14,8 @@ def test_parse_openai_with_replicas() -> None:
     s = parse_spec("openai:org/model@3@http://a:1/v1,https://b/v1")
     assert (s.kind, s.model, s.urls) == ("openai", "org/model@3", ("http://a:1/v1", "https://b/v1"))
     assert s.name == "openai:org/model@3"
+    ollama = parse_spec("openai:llama3.1:8b@http://127.0.0.1:11434/v1")
+    assert (ollama.model, ollama.urls) == ("llama3.1:8b", ("http://127.0.0.1:11434/v1",))
 
 
 @pytest.mark.parametrize("bad", ["", "gpt-4", "foo:bar", "openai:", "openai:@http://x/v1"])
