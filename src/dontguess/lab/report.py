@@ -209,6 +209,21 @@ def render_report(summary: dict[str, Any], lines: list[str]) -> str:
         ),
         "<h2>Confidence-target scores (penalty t/(1−t))</h2>",
         _table(["model · policy", "t=0", "t=0.5", "t=0.75", "t=0.9"], _policy_rows(models)),
+        "<p class='note'>always: answer the most likely candidate (closed rubric, what binary "
+        "grading rewards); sample: one sampled answer, IDK included (closed); threshold: at "
+        "stated t, answer iff the chance of being right exceeds t, else IDK (open rubric). "
+        "Behavioural-calibration audit of the threshold policy (dontguess.metrics):</p>",
+        _table(
+            ["model", "max precision shortfall", "passes"],
+            [
+                [
+                    n,
+                    m.get("audit", {}).get("max_shortfall", float("nan")),
+                    m.get("audit", {}).get("passes", False),
+                ]
+                for n, m in models.items()
+            ],
+        ),
         "<h2>Sweep: err vs singleton rate</h2>",
         sweep_figure(summary["sweep"], summary["min_errors"], summary["max_errors"]),
         _table(
