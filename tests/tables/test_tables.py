@@ -161,9 +161,8 @@ def test_unknown_suffix_and_missing_paths(tmp_path: Path) -> None:
         write_graded(_records(), tmp_path / "out.txt")
 
 
-def test_large_file_reads_fast(tmp_path: Path) -> None:
-    import time
-
+def test_large_file_reads_every_line(tmp_path: Path) -> None:
+    # Speed is measured by bench/score_throughput.py, not here; this checks a big file is exact.
     n = 200_000
     rng = np.random.default_rng(0)
     codes = rng.integers(0, 3, n)
@@ -175,9 +174,7 @@ def test_large_file_reads_fast(tmp_path: Path) -> None:
     ]
     p = tmp_path / "big.jsonl"
     p.write_text("\n".join(lines) + "\n")
-    start = time.perf_counter()
     t = read_graded(p)
-    assert time.perf_counter() - start < 10.0
     assert t.verdict.tolist() == codes.tolist()
 
 
