@@ -33,6 +33,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/score_throughput.py
+	$(BIN)/python bench/corpus_stats/run.py --rows 10000000
 	$(BIN)/python bench/runner_throughput/run_bench.py
 
 clean:
