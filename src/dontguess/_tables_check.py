@@ -13,20 +13,10 @@ import numpy as np
 import numpy.typing as npt
 
 from dontguess.errors import InputError, SchemaError
-from dontguess.records import UNGRADED_CODE, GradedTable
+from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
 
 #: Columns with a fixed meaning; every other column becomes a grouping column.
-KNOWN = (
-    "item_id",
-    "model",
-    "verdict",
-    "stated_target",
-    "style",
-    "sample",
-    "confidence",
-    "ungraded_reason",
-    "answer",
-)
+KNOWN = GRADED_COLUMNS
 REQUIRED = ("item_id", "model", "verdict")
 
 _VERDICT_LOOKUP: dict[str | None, int] = {

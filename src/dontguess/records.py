@@ -24,6 +24,7 @@ import numpy.typing as npt
 __all__ = [
     "CLOSED",
     "Condition",
+    "GRADED_COLUMNS",
     "Graded",
     "GradedTable",
     "Item",
@@ -43,6 +44,19 @@ class Verdict(enum.StrEnum):
     INCORRECT = "incorrect"
     ABSTAINED = "abstained"
 
+
+#: Columns of the graded-records file format, in order; grouping columns follow.
+GRADED_COLUMNS: tuple[str, ...] = (
+    "item_id",
+    "model",
+    "verdict",
+    "stated_target",
+    "style",
+    "sample",
+    "confidence",
+    "ungraded_reason",
+    "answer",
+)
 
 #: Integer codes used in columnar tables (int8). Ungraded is -1.
 VERDICT_CODES: Mapping[Verdict, int] = {

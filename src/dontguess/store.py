@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from dontguess.errors import StoreError
-from dontguess.records import Graded, RunSpec
+from dontguess.records import GRADED_COLUMNS, Graded, RunSpec
 
 __all__ = [
     "DONE",
@@ -43,18 +43,6 @@ __all__ = [
 
 RUN_SCHEMA_VERSION = 1
 DONE = "DONE"
-#: Columns of the score format, in order; group columns follow.
-GRADED_COLUMNS = (
-    "item_id",
-    "model",
-    "verdict",
-    "stated_target",
-    "style",
-    "sample",
-    "confidence",
-    "ungraded_reason",
-    "answer",
-)
 _PACKAGES = ("dontguess", "aiohttp", "numpy", "pyarrow", "rich")
 
 
