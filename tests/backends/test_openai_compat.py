@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from dontguess.backends import Request, TransientBackendError, make_backend
+from dontguess.backends import ChoicesBackend, Request, TransientBackendError, make_backend
 from dontguess.backends.openai_compat import OpenAIBackend, parse_retry_after
+from dontguess.records import Reply
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
 from standin_fixture import standin
-from standin_model import make_question
+from standin_model import answer, make_question
 
 
 def _ask(backend: OpenAIBackend, *requests: Request) -> list[object]:
@@ -105,7 +106,7 @@ def test_body_and_logprobs_parsing() -> None:
         b'{"choices":[{"message":{"content":"Paris"},'
         b'"logprobs":{"content":[{"logprob":-0.5},{"logprob":-0.25}]}}]}'
     )
-    assert backend._parse(raw).logprobs == (-0.5, -0.25)
+    assert backend._parse(raw)[0].logprobs == (-0.5, -0.25)
     with pytest.raises(TransientBackendError, match="malformed"):
         backend._parse(b'{"choices": []}')
     with pytest.raises(TransientBackendError, match="malformed"):
@@ -124,7 +125,7 @@ def test_body_and_logprobs_parsing() -> None:
 )  # fmt: skip
 def test_final_empty_answers_are_errors_not_retries(choice: str, error: str) -> None:
     backend = OpenAIBackend("m", ["http://x/v1"])
-    reply = backend._parse(f'{{"choices": [{choice}]}}'.encode())
+    (reply,) = backend._parse(f'{{"choices": [{choice}]}}'.encode())
     assert reply.text is None and reply.error == error
 
 
@@ -132,3 +133,57 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("later") is None
+
+
+def _choices(backend: OpenAIBackend, request: Request) -> list[Reply]:
+    async def go() -> list[Reply]:
+        try:
+            return await backend.complete_choices(request)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(go())
+
+
+def test_n_is_sent_only_when_above_one() -> None:
+    backend = OpenAIBackend("m", ["http://x/v1"], api="completions")
+    assert "n" not in backend.body(Request(prompt="q"))
+    assert backend.body(Request(prompt="q", n=3))["n"] == 3
+    assert isinstance(backend, ChoicesBackend)
+
+
+def test_choices_are_ordered_by_index_and_usage_goes_on_the_first() -> None:
+    backend = OpenAIBackend("m", ["http://x/v1"])
+    raw = (
+        b'{"choices": [{"index": 1, "message": {"content": "b"}},'
+        b' {"index": 0, "message": {"content": "a"}},'
+        b' {"index": 2, "message": {"content": null}, "finish_reason": "length"}],'
+        b' "usage": {"prompt_tokens": 7, "completion_tokens": 9}}'
+    )
+    a, b, c = backend._parse(raw)
+    assert (a.text, a.prompt_tokens, a.completion_tokens) == ("a", 7, 9)
+    assert (b.text, b.prompt_tokens, b.completion_tokens) == ("b", None, None)
+    assert c.text is None and c.error == "no answer text (finish_reason=length)"
+
+
+@pytest.mark.parametrize("api", ["chat", "completions"])
+def test_one_request_returns_n_sampled_choices(api: str) -> None:
+    q, _ = make_question(6)  # draws 20..24 answer 63, 63, 64, 64, 63: order shows
+    with standin("--sampled") as s:
+        backend = OpenAIBackend("m", [s.url], api=api)
+        replies = _choices(backend, Request(prompt=q, n=5, seed=20))
+        stats = s.stats()
+    assert stats["received"] == 1 and stats["n"] == {"5": 1}
+    # choice j is the stand-in's draw seed + j (the server lists choices in reverse)
+    assert [r.text for r in replies] == [answer(q, 20 + j) for j in range(5)]
+    assert [r.text for r in replies] != [r.text for r in replies][::-1]
+    assert replies[0].completion_tokens == 10 and replies[1].completion_tokens is None
+
+
+def test_fewer_choices_than_asked_and_4xx_for_all() -> None:
+    q, _ = make_question(3)
+    with standin("--max-n", "2") as s:
+        short = _choices(OpenAIBackend("m", [s.url]), Request(prompt=q, n=4))
+        bad = _choices(OpenAIBackend("m", [s.url]), Request(prompt="BAD REQUEST", n=3))
+    assert len(short) == 2 and all(r.text == answer(q) for r in short)
+    assert [r.error for r in bad] == ["HTTP 400: bad question (code 17)"] * 3

@@ -54,3 +54,23 @@ class FlakyBackend:
 
     async def aclose(self) -> None:
         pass
+
+
+class ChoicesFake(FlakyBackend):
+    """Answers ``request.n`` samples per call (at most ``max_n``); logs every call.
+
+    Sample ``s`` of prompt ``p`` answers ``ans:p#s``, the same as :class:`FlakyBackend`
+    gives a separate request, so records can be compared across the two.
+    """
+
+    def __init__(self, max_n: int | None = None) -> None:
+        super().__init__()
+        self.name = "fake:choices"
+        self.max_n = max_n
+        self.log: list[tuple[str, int, int, int | None]] = []
+
+    async def complete_choices(self, request: Request) -> list[Reply]:
+        prompt = request.messages[-1][1] if request.messages else str(request.prompt)
+        self.log.append((prompt, request.sample, request.n, request.seed))
+        k = request.n if self.max_n is None else min(request.n, self.max_n)
+        return [Reply(text=f"ans:{prompt}#{request.sample + j}") for j in range(k)]

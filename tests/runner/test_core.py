@@ -16,7 +16,7 @@ from dontguess.runner import RunOptions, run
 from dontguess.runner import core as core_mod
 from dontguess.store import RunDir
 
-from .fakes import ExactGrader, FlakyBackend
+from .fakes import ChoicesFake, ExactGrader, FlakyBackend
 
 ITEMS = [Item(id=f"i{n}", question=f"question {n}", answers=(f"gold {n}",)) for n in range(30)]
 
@@ -57,7 +57,7 @@ def test_scripted_run_writes_the_run_directory(tmp_path: Path) -> None:
     assert {r["stated_target"] for r in rows} == {None, 0.5}
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["requests"] == {
-        "total": 60, "sent": 60, "resumed": 0, "errors": 0, "error_reasons": {},
+        "total": 60, "sent": 60, "calls": 60, "resumed": 0, "errors": 0, "error_reasons": {},
     }  # fmt: skip
 
 
@@ -118,3 +118,53 @@ def test_two_models_in_one_run(tmp_path: Path) -> None:
     result = run(_spec((a.name, b.name)), ITEMS[:3], [a, b], ExactGrader(), RunDir(tmp_path))
     assert {r.model for r in result.records} == {"fake:flaky", "fake:other"}
     assert len(a.calls) == len(b.calls) == 6 and len(result.records) == 12
+
+
+def _n_spec(model: str, samples: int, per: int) -> RunSpec:
+    return RunSpec(
+        models=(model,),
+        dataset="unit",
+        dataset_hash="h",
+        conditions=tuple(build_conditions((0.5,), ["open"], "penalty")),
+        samples=samples,
+        generation={"n_per_request": per, "seed": 100},
+    )
+
+
+def test_n_per_request_asks_several_samples_in_one_call(tmp_path: Path) -> None:
+    b = ChoicesFake()
+    result = run(_n_spec(b.name, 5, 2), ITEMS[:3], [b], ExactGrader(), RunDir(tmp_path))
+    # samples 0-1 and 2-3 in one call each (seed follows the first sample); sample 4 alone
+    # goes through complete(), as any n = 1 request does
+    assert sorted((s, n, seed) for _, s, n, seed in b.log) == [(0, 2, 100)] * 3 + [(2, 2, 102)] * 3
+    assert sorted(k[-2:] for k in b.calls) == ["#4"] * 3
+    assert len(result.records) == 15 and result.n_errors == 0
+    for r in result.records:
+        assert r.answer is not None and r.answer.endswith(f"#{r.sample}")
+    assert result.summary["requests"] | {"error_reasons": {}} == {
+        "total": 15, "sent": 15, "calls": 9, "resumed": 0, "errors": 0, "error_reasons": {},
+    }  # fmt: skip
+    again = ChoicesFake()
+    second = run(_n_spec(b.name, 5, 2), ITEMS[:3], [again], ExactGrader(), RunDir(tmp_path))
+    assert again.log == [] and second.records == result.records
+
+
+def test_missing_choices_are_errors_and_a_rerun_asks_only_for_them(tmp_path: Path) -> None:
+    short = ChoicesFake(max_n=1)
+    first = run(_n_spec(short.name, 3, 3), ITEMS[:2], [short], ExactGrader(), RunDir(tmp_path))
+    assert len(short.log) == 2 and first.n_errors == 4
+    missing = [r for r in first.records if r.verdict is None]
+    assert sorted(r.sample for r in missing) == [1, 1, 2, 2]
+    assert {r.ungraded_reason for r in missing} == {"backend error: server returned 1 of 3 choices"}
+    full = ChoicesFake()
+    second = run(_n_spec(full.name, 3, 3), ITEMS[:2], [full], ExactGrader(), RunDir(tmp_path))
+    assert sorted((s, n, seed) for _, s, n, seed in full.log) == [(1, 2, 101)] * 2
+    assert second.n_errors == 0 and second.summary["requests"]["resumed"] == 2
+    assert all(r.answer and r.answer.endswith(f"#{r.sample}") for r in second.records)
+
+
+def test_backends_without_choices_send_one_request_per_sample(tmp_path: Path) -> None:
+    b = FlakyBackend()
+    result = run(_n_spec(b.name, 3, 3), ITEMS[:2], [b], ExactGrader(), RunDir(tmp_path))
+    assert len(b.calls) == 6 and set(b.calls.values()) == {1}
+    assert result.summary["requests"]["calls"] == 6

@@ -17,7 +17,7 @@ from .fakes import FlakyBackend
 
 
 def _pending(n: int, text: str = "q") -> list[Pending]:
-    return [Pending(f"k{i}", Request(messages=(("user", f"{text}{i}"),))) for i in range(n)]
+    return [Pending((f"k{i}",), Request(messages=(("user", f"{text}{i}"),))) for i in range(n)]
 
 
 def _run(backend: FlakyBackend, todo: list[Pending], policy: RetryPolicy, path: Path) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from dontguess.backends import Request
@@ -24,6 +25,18 @@ def test_key_separates_samples_models_params_and_messages() -> None:
     assert len(keys) == 6
     hint = Request(messages=(("user", "q"),), question="q", target=0.5)
     assert request_key("m", hint) == request_key("m", r)
+
+
+def test_choices_of_one_request_have_their_own_keys() -> None:
+    r = Request(messages=(("user", "q"),), seed=3, n=2)
+    one = Request(messages=(("user", "q"),), seed=3)
+    keys = {request_key("m", r), request_key("m", replace(r, sample=1)), request_key("m", one)}
+    assert len(keys) == 3  # sample 0 of an n = 2 request is not the separate request
+    # n = 1 stays out of the key: journals written before n existed still resume
+    # (the value was computed by the code before n was added)
+    old = "9e75a3a178354713324ca312c149b3ad8520c6b1c1ab776d705df521aa29c1f3"
+    req = Request(messages=(("user", "q"),), seed=3, sample=2)
+    assert request_key("m", req, {"api": "chat"}) == old
 
 
 def test_roundtrip_and_replace(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ MODULES = [
     "dontguess.cli.run",
     "dontguess.prompts",
     "dontguess.runner.core",
+    "dontguess.runner.execute",
     "dontguess.runner.journal",
 ]
 

@@ -5,6 +5,11 @@ Questions look like ``What is A plus B?``. The model's confidence in a question 
 ``c >= KNOW``, else ``A+B+1`` (wrong); under an open rubric whose prompt states
 ``(t = X)`` it says "I don't know." when ``c <= X``. A question containing ``BAD REQUEST``
 gets an HTTP 400.
+
+A sampled stand-in (``draw`` given: the server's ``--sampled``, where choice ``j`` of a
+request with seed ``s`` is draw ``s + j``) answers right when ``u(question, draw) < c``
+instead, so its samples differ from one another and each one is a known function of
+(question, draw).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ def make_question(i: int) -> tuple[str, str]:
     return f"What is {a} plus {b}?", str(a + b)
 
 
-def answer(prompt: str) -> str:
+def answer(prompt: str, draw: int | None = None) -> str:
     """The stand-in's reply to a prompt holding one ``What is A plus B?`` question."""
     m = _QUESTION.search(prompt)
     if m is None:
@@ -40,12 +45,18 @@ def answer(prompt: str) -> str:
     if t is not None and c <= float(t.group(1)):
         return IDK
     total = int(m.group(1)) + int(m.group(2))
-    return str(total if c >= KNOW else total + 1)
+    return str(total if _right(m.group(0), c, draw) else total + 1)
 
 
-def expected_verdict(question: str, target: float | None) -> str:
+def _right(question: str, c: float, draw: int | None) -> bool:
+    if draw is None:
+        return c >= KNOW
+    return confidence(f"{question}#{draw}") < c
+
+
+def expected_verdict(question: str, target: float | None, draw: int | None = None) -> str:
     """The verdict the deterministic grader should give the stand-in's answer."""
     c = confidence(question)
     if target is not None and c <= target:
         return "abstained"
-    return "correct" if c >= KNOW else "incorrect"
+    return "correct" if _right(question, c, draw) else "incorrect"

@@ -1,11 +1,18 @@
 """A loopback OpenAI-compatible stand-in server (aiohttp.web), run as a subprocess.
 
     python tests/standin/standin_server.py --port 0 [--latency-ms 50] [--fail-rate 0.2]
+        [--sampled] [--max-n M]
 
 prints ``PORT <n>`` once listening. Serves ``POST /v1/chat/completions`` and
 ``/v1/completions`` with answers from :mod:`standin_model` (``--instant`` answers "42"
 without parsing, for benchmarks) and ``GET /stats`` with server-side counts: requests
-received, answers delivered per body hash, faults injected by kind.
+received, answers delivered per body hash, faults injected by kind, requests per ``n``.
+
+The body's ``n`` (default 1) is honoured: the reply holds ``n`` choices (at most
+``--max-n``, as servers that cap ``n`` do). Without ``--sampled`` every choice is the same
+answer; with it choice ``j`` of a body with seed ``s`` (0 if absent) is the stand-in's draw
+``s + j`` (see :mod:`standin_model`), the same answer a separate request with seed
+``s + j`` gets.
 
 Faults (``--fail-rate p``): each request fails with probability p, in one of five ways:
 429 with ``Retry-After``, 500, a hang (time-out on the client), a dropped connection, or a
@@ -40,20 +47,32 @@ class State:
         self.attempts: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
         self.auth: Counter[str] = Counter()
+        self.n: Counter[int] = Counter()
 
 
-def _reply(body: dict, text: str, chat: bool) -> bytes:
-    choice = (
-        {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        if chat
-        else {"index": 0, "text": text, "finish_reason": "stop"}
-    )
+def _choice(i: int, text: str, chat: bool) -> dict:
+    if chat:
+        return {
+            "index": i,
+            "message": {"role": "assistant", "content": text},
+            "finish_reason": "stop",
+        }
+    return {"index": i, "text": text, "finish_reason": "stop"}
+
+
+def _reply(body: dict, texts: list[str], chat: bool) -> bytes:
+    # listed in reverse: clients must order choices by "index", not by position
+    choices = [_choice(i, t, chat) for i, t in enumerate(texts)][::-1]
     doc = {
         "id": "standin",
         "object": "chat.completion" if chat else "text_completion",
         "model": body.get("model", "standin"),
-        "choices": [choice],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12},
+        "choices": choices,
+        "usage": {
+            "prompt_tokens": 10,
+            "completion_tokens": 2 * len(texts),
+            "total_tokens": 10 + 2 * len(texts),
+        },
     }
     return json.dumps(doc).encode()
 
@@ -83,12 +102,15 @@ async def completions(request: web.Request) -> web.StreamResponse:
     key = hashlib.sha256(raw).hexdigest()
     st.attempts[key] += 1
     body = json.loads(raw)
+    asked = int(body.get("n", 1))
+    st.n[asked] += 1
+    n = min(asked, st.args.max_n) if st.args.max_n else asked
     chat = request.path.endswith("/chat/completions")
     if st.args.latency_ms:
         await asyncio.sleep(st.args.latency_ms / 1000)
     if st.args.instant:
         st.answered[key] += 1
-        return web.Response(body=_reply(body, "42", chat), content_type="application/json")
+        return web.Response(body=_reply(body, ["42"] * n, chat), content_type="application/json")
     prompt = body["messages"][-1]["content"] if chat else body["prompt"]
     if "BAD REQUEST" in prompt:
         st.answered[key] += 1
@@ -98,7 +120,9 @@ async def completions(request: web.Request) -> web.StreamResponse:
         st.faults[kind] += 1
         return await _fault(kind, request, st)
     st.answered[key] += 1
-    return web.Response(body=_reply(body, answer(prompt), chat), content_type="application/json")
+    seed = int(body.get("seed") or 0)
+    texts = [answer(prompt, seed + j if st.args.sampled else None) for j in range(n)]
+    return web.Response(body=_reply(body, texts, chat), content_type="application/json")
 
 
 async def stats(request: web.Request) -> web.Response:
@@ -110,6 +134,7 @@ async def stats(request: web.Request) -> web.Response:
             "attempts": dict(st.attempts),
             "faults": dict(st.faults),
             "auth": dict(st.auth),
+            "n": {str(k): v for k, v in st.n.items()},
         }
     )
 
@@ -138,4 +163,6 @@ if __name__ == "__main__":
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--fault", choices=FAULTS, help="fail every request this way")
     p.add_argument("--instant", action="store_true")
+    p.add_argument("--sampled", action="store_true", help="choice j answers draw seed+j")
+    p.add_argument("--max-n", type=int, default=0, help="return at most this many choices")
     asyncio.run(main(p.parse_args()))

@@ -1,6 +1,7 @@
 """Model backends: a backend answers; it never grades.
 
 - :mod:`~dontguess.backends.base`: the :class:`Backend` protocol, :class:`Request`,
+  :class:`ChoicesBackend` (several samples per call),
   :class:`TransientBackendError` (retryable failures).
 - :mod:`~dontguess.backends.openai_compat`: any OpenAI-compatible server (aiohttp).
 - :mod:`~dontguess.backends.scripted`: a deterministic offline backend.
@@ -10,11 +11,18 @@
 
 from __future__ import annotations
 
-from dontguess.backends.base import Backend, Message, Request, TransientBackendError
+from dontguess.backends.base import (
+    Backend,
+    ChoicesBackend,
+    Message,
+    Request,
+    TransientBackendError,
+)
 from dontguess.backends.registry import ModelSpec, make_backend, parse_spec
 
 __all__ = [
     "Backend",
+    "ChoicesBackend",
     "Message",
     "ModelSpec",
     "Request",

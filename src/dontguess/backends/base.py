@@ -3,7 +3,9 @@
 A :class:`Request` is one chat (``messages``) or completion (``prompt``) call with its
 generation parameters and the sample index. A backend returns a
 :class:`~dontguess.records.Reply`: answer text, or an error message when the request failed
-in a way retrying cannot fix (an HTTP 4xx other than 429). Failures that a retry may fix
+in a way retrying cannot fix (an HTTP 4xx other than 429). A backend that can return several
+samples from one call (the OpenAI ``n`` field) also implements :class:`ChoicesBackend`;
+the runner then sends ``Request(n=k)`` once instead of ``k`` requests. Failures that a retry may fix
 (429, 5xx, time-outs, dropped connections, malformed bodies) are raised as
 :class:`TransientBackendError`; the runner owns the bounded retry loop, so every backend
 gets the same policy.
@@ -18,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 from dontguess.errors import BackendError
 from dontguess.records import Reply
 
-__all__ = ["Backend", "Message", "Request", "TransientBackendError"]
+__all__ = ["Backend", "ChoicesBackend", "Message", "Request", "TransientBackendError"]
 
 #: One chat message as ``(role, content)``.
 Message = tuple[str, str]
@@ -36,6 +38,9 @@ class Request:
         seed: sampling seed passed to the server, if any.
         logprobs: ask for per-token log-probabilities.
         sample: 0-based sample index; repeated samples of one prompt are distinct requests.
+            With ``n > 1`` it is the index of the first of the ``n`` samples asked for.
+        n: how many choices to ask for in this one call (the OpenAI ``n`` field); choice
+            ``j`` is sample ``sample + j``. Only :class:`ChoicesBackend` honours ``n > 1``.
         question: the bare question (before any rubric text). HTTP backends ignore it;
             simulated backends (:mod:`dontguess.backends.scripted`) answer from it.
         target: the stated confidence target, ``None`` for the closed rubric. Same use.
@@ -49,6 +54,7 @@ class Request:
     seed: int | None = None
     logprobs: bool = False
     sample: int = 0
+    n: int = 1
     question: str | None = None
     target: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -58,6 +64,8 @@ class Request:
             raise ValueError("a Request has exactly one of messages and prompt")
         if self.max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {self.max_tokens}")
+        if self.n < 1:
+            raise ValueError(f"n must be >= 1, got {self.n}")
         if self.temperature < 0:
             raise ValueError(f"temperature must be >= 0, got {self.temperature}")
 
@@ -94,4 +102,18 @@ class Backend(Protocol):
 
     async def aclose(self) -> None:
         """Release connections; the backend is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class ChoicesBackend(Backend, Protocol):
+    """A backend that answers ``request.n`` samples in one call (the OpenAI ``n`` field)."""
+
+    async def complete_choices(self, request: Request) -> list[Reply]:
+        """Up to ``request.n`` replies in choice order, or raise :class:`TransientBackendError`.
+
+        A failure of the whole call (an HTTP 4xx) is one error reply repeated ``n`` times.
+        The list may be shorter than ``n`` when the server returned fewer choices; the
+        runner records each missing sample as an error.
+        """
         ...

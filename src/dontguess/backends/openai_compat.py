@@ -10,6 +10,9 @@ dropped connections and malformed bodies → :class:`TransientBackendError` (the
 retries, honouring ``Retry-After``); any other 4xx → ``Reply(error=...)`` with the server's
 message, at once. The API key is sent in the ``Authorization`` header only and is scrubbed
 from every error message.
+
+``Request(n=k)`` sends the ``n`` body field; :meth:`OpenAIBackend.complete_choices` returns
+the choices in ``index`` order, at most ``k`` (the request's token usage goes on the first).
 """
 
 from __future__ import annotations
@@ -141,22 +144,35 @@ class OpenAIBackend:
                 body["logprobs"] = 1
         if request.seed is not None:
             body["seed"] = request.seed
+        if request.n > 1:
+            body["n"] = request.n
         body.update(request.extra)
         return body
 
     async def complete(self, request: Request) -> Reply:
         """Send ``request`` to the least-busy base URL; see the module doc for statuses."""
+        return (await self.complete_choices(request))[0]
+
+    async def complete_choices(self, request: Request) -> list[Reply]:
+        """Send ``request`` once and return its choices (at most ``request.n``) in order.
+
+        An HTTP 4xx is one error reply repeated ``request.n`` times; a server that returns
+        fewer choices than asked gives a shorter list (the runner records the rest as errors).
+        """
         session = self._session or self._open()
         endpoint = min(self._endpoints, key=lambda e: e.in_flight)
         data = json.dumps(self.body(request)).encode()
         endpoint.in_flight += 1
         try:
             async with endpoint.semaphore:
-                return await self._post(session, endpoint.url, data)
+                replies = await self._post(session, endpoint.url, data, request.n)
         finally:
             endpoint.in_flight -= 1
+        return replies[: request.n]
 
-    async def _post(self, session: aiohttp.ClientSession, url: str, data: bytes) -> Reply:
+    async def _post(
+        self, session: aiohttp.ClientSession, url: str, data: bytes, n: int
+    ) -> list[Reply]:
         try:
             async with session.post(url, data=data) as resp:
                 raw = await resp.read()
@@ -171,26 +187,33 @@ class OpenAIBackend:
                 f"HTTP {status}: {self._message(raw)}", retry_after=retry_after
             )
         if status != 200:
-            return Reply(text=None, error=f"HTTP {status}: {self._message(raw)}")
+            return [Reply(text=None, error=f"HTTP {status}: {self._message(raw)}")] * n
         return self._parse(raw)
 
-    def _parse(self, raw: bytes) -> Reply:
+    def _parse(self, raw: bytes) -> list[Reply]:
         try:
             doc = json.loads(raw)
-            choice = doc["choices"][0]
-            text = choice["message"]["content"] if self.api == "chat" else choice["text"]
+            choices = list(doc["choices"])
+            if not choices:
+                raise IndexError("no choices")
+            choices.sort(key=lambda c: int(c.get("index", 0)))
             usage = doc.get("usage") or {}
-            if text is None and (why := _no_answer(choice)) is not None:
-                return Reply(text=None, error=why, completion_tokens=usage.get("completion_tokens"))
-            if not isinstance(text, str):
-                raise TypeError(f"answer text is {type(text).__name__}")
-            logprobs = _logprobs(choice.get("logprobs"), self.api)
+            replies = [self._choice(c, usage if i == 0 else {}) for i, c in enumerate(choices)]
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             snippet = raw[:200].decode("utf-8", "replace")
             raise TransientBackendError(f"malformed response body ({exc}): {snippet!r}") from exc
+        return replies
+
+    def _choice(self, choice: Any, usage: Any) -> Reply:
+        """One choice as a reply; ``usage`` is the request's token counts (first choice only)."""
+        text = choice["message"]["content"] if self.api == "chat" else choice["text"]
+        if text is None and (why := _no_answer(choice)) is not None:
+            return Reply(text=None, error=why, completion_tokens=usage.get("completion_tokens"))
+        if not isinstance(text, str):
+            raise TypeError(f"answer text is {type(text).__name__}")
         return Reply(
             text=text,
-            logprobs=logprobs,
+            logprobs=_logprobs(choice.get("logprobs"), self.api),
             prompt_tokens=usage.get("prompt_tokens"),
             completion_tokens=usage.get("completion_tokens"),
         )

@@ -1,10 +1,14 @@
 """One evaluation run: plan requests, send what the journal lacks, grade, score, store.
 
 The runner is the only place where a backend, a grader and the scorer meet (STYLE rule 2).
-Each (model, item, condition, sample) becomes one request whose journal key is a hash of
-the model identity, messages, generation parameters and sample index; items whose requests
-are identical share one request. A rerun into the same run directory sends only the
-requests the journal lacks (or that ended in error), so nothing finished is sent again.
+Each (model, item, condition, sample) has a journal key, a hash of the model identity,
+messages, generation parameters and sample index; items whose requests are identical share
+one request. Each sample is one request, unless ``generation["n_per_request"]`` is N > 1
+and the backend is a :class:`~dontguess.backends.base.ChoicesBackend`: then samples
+``i .. i+N-1`` are asked in one request with ``n = N`` (choice ``j`` is sample ``i + j``).
+A rerun into the same run directory sends only the samples the journal lacks (or that ended
+in error), so nothing finished is sent again: the missing samples of a multi-choice request
+are asked again in requests of their own contiguous runs (``n`` = the run's length).
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from dontguess.backends.base import Backend, Request
+from dontguess.backends.base import Backend, ChoicesBackend, Request
 from dontguess.prompts import render, template_for
 from dontguess.records import Condition, Graded, GradedTable, Item, Reply, RunSpec, Verdict
 from dontguess.runner._progress import Progress
@@ -96,32 +100,77 @@ def plan(
     items: Sequence[Item],
     spec: RunSpec,
     template: str | None = None,
-) -> tuple[list[Job], dict[str, Request]]:
-    """Every job of ``backend`` and the distinct requests they need, by key."""
+) -> tuple[list[Job], list[Pending]]:
+    """Every job of ``backend`` and the distinct requests they need (see the module doc).
+
+    The request for samples ``i .. i+m-1`` carries ``sample=i``, ``n=m`` and seed
+    ``seed + i``; sample ``i + j``'s key is that request's key with ``sample=i + j``.
+    """
     gen = dict(spec.generation)
     params = {"api": gen.get("api", "chat")}
-    seed = gen.get("seed")
+    per = int(gen.get("n_per_request", 1)) if isinstance(backend, ChoicesBackend) else 1
     jobs: list[Job] = []
-    requests: dict[str, Request] = {}
+    pending: dict[tuple[str, ...], Pending] = {}
     for condition in spec.conditions:
         text = template_for(condition, template)
         for item in items:
             content = render(text, item.question, condition.target)
-            for sample in range(spec.samples):
-                request = Request(
-                    messages=(("user", content),),
-                    temperature=float(gen.get("temperature", 0.0)),
-                    max_tokens=int(gen.get("max_tokens", 256)),
-                    seed=None if seed is None else int(seed) + sample,
-                    logprobs=bool(gen.get("logprobs", False)),
-                    sample=sample,
-                    question=item.question,
-                    target=condition.target,
+            for start in range(0, spec.samples, per):
+                request = _request(gen, content, item, condition, start)
+                request = replace(request, n=min(per, spec.samples - start))
+                keys = tuple(
+                    request_key(backend.name, replace(request, sample=start + j), params)
+                    for j in range(request.n)
                 )
-                key = request_key(backend.name, request, params)
-                requests.setdefault(key, request)
-                jobs.append(Job(backend.name, item, condition, sample, key))
-    return jobs, requests
+                pending.setdefault(keys, Pending(keys, request))
+                jobs.extend(
+                    Job(backend.name, item, condition, start + j, key) for j, key in enumerate(keys)
+                )
+    return jobs, list(pending.values())
+
+
+def _request(
+    gen: Mapping[str, Any], content: str, item: Item, condition: Condition, sample: int
+) -> Request:
+    seed = gen.get("seed")
+    return Request(
+        messages=(("user", content),),
+        temperature=float(gen.get("temperature", 0.0)),
+        max_tokens=int(gen.get("max_tokens", 256)),
+        seed=None if seed is None else int(seed) + sample,
+        logprobs=bool(gen.get("logprobs", False)),
+        sample=sample,
+        question=item.question,
+        target=condition.target,
+    )
+
+
+def _unfinished(pending: Pending, done: Mapping[str, Reply]) -> list[Pending]:
+    """The parts of ``pending`` whose samples are not in ``done``, one per contiguous run.
+
+    >>> p = Pending(("a", "b", "c", "d"), Request(prompt="q", n=4, seed=10))
+    >>> [(x.keys, x.request.n, x.request.sample, x.request.seed)
+    ...  for x in _unfinished(p, {"b": Reply(text="ok")})]
+    [(('a',), 1, 0, 10), (('c', 'd'), 2, 2, 12)]
+    """
+    parts: list[Pending] = []
+    j = 0
+    while j < len(pending.keys):
+        if pending.keys[j] in done:
+            j += 1
+            continue
+        end = j
+        while end < len(pending.keys) and pending.keys[end] not in done:
+            end += 1
+        if j == 0 and end == len(pending.keys):
+            return [pending]
+        req = pending.request
+        part = replace(
+            req, sample=req.sample + j, n=end - j, seed=None if req.seed is None else req.seed + j
+        )
+        parts.append(Pending(pending.keys[j:end], part))
+        j = end
+    return parts
 
 
 async def _grade(
@@ -183,7 +232,7 @@ async def _send(
     journal: Journal,
     options: RunOptions,
 ) -> dict[str, Reply]:
-    total = sum(len(v) for v in todo.values())
+    total = sum(len(p.keys) for v in todo.values() for p in v)
     replies: dict[str, Reply] = {}
     with Progress(total, enabled=options.progress) as progress:
         parts = await asyncio.gather(
@@ -210,15 +259,15 @@ def _partition(
     todo: dict[str, list[Pending]] = {}
     done: dict[str, Reply] = {}
     for backend in backends:
-        b_jobs, requests = plan(backend, items, spec, template)
+        b_jobs, pending = plan(backend, items, spec, template)
         jobs.extend(b_jobs)
         todo[backend.name] = []
-        for key, request in requests.items():
-            old = stored.get(key)
-            if old is not None and old[0].error is None:
-                done[key] = old[0]
-            else:
-                todo[backend.name].append(Pending(key, request))
+        for p in pending:
+            for key in p.keys:
+                old = stored.get(key)
+                if old is not None and old[0].error is None:
+                    done[key] = old[0]
+            todo[backend.name].extend(_unfinished(p, done))
     return jobs, todo, done
 
 
@@ -226,6 +275,7 @@ def _summary(
     table: GradedTable,
     replies: Mapping[str, Reply],
     n_sent: int,
+    n_calls: int,
     n_resumed: int,
     targets: Sequence[float],
 ) -> dict[str, Any]:
@@ -237,6 +287,7 @@ def _summary(
         "requests": {
             "total": len(replies),
             "sent": n_sent,
+            "calls": n_calls,
             "resumed": n_resumed,
             "errors": sum(errors.values()),
             "error_reasons": dict(errors.most_common()),
@@ -279,9 +330,11 @@ async def run_async(
             await backend.aclose()
     records = await _grade(jobs, replies, grader)
     t3 = time.perf_counter()
-    n_sent = sum(len(v) for v in todo.values())
+    n_sent = sum(len(p.keys) for v in todo.values() for p in v)
+    n_calls = sum(len(v) for v in todo.values())
     table = GradedTable.from_records(records)
-    summary = _summary(table, replies, n_sent, n_resumed, _score_targets(spec, options))
+    targets = _score_targets(spec, options)
+    summary = _summary(table, replies, n_sent, n_calls, n_resumed, targets)
     summary["timing"] = {"plan_s": t1 - t0, "request_s": t2 - t1, "grade_s": t3 - t2}
     out.write_graded(records)
     summary["timing"]["total_s"] = time.perf_counter() - t0

@@ -6,6 +6,11 @@ times. The wait is the server's ``Retry-After`` when given (capped at ``max_dela
 ``base_delay · 2**attempt`` capped at ``max_delay``, times a uniform jitter in [0.5, 1.5).
 Any other failure the backend reports (a 4xx) ends that request at once with the server's
 message in ``Reply.error``.
+
+A :class:`Pending` request may ask for ``n`` samples at once (``Request.n``, sent only to a
+:class:`~dontguess.backends.base.ChoicesBackend`): its ``n`` replies are journaled under the
+``n`` sample keys, and samples the server left out (fewer choices than asked) are recorded
+as errors, ``"server returned k of n choices"``, so a rerun asks for them again.
 """
 
 from __future__ import annotations
@@ -15,11 +20,17 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from dontguess.backends.base import Backend, Request, TransientBackendError
+from dontguess.backends.base import Backend, ChoicesBackend, Request, TransientBackendError
 from dontguess.records import Reply
 from dontguess.runner.journal import Journal
 
-__all__ = ["Pending", "RetryPolicy", "complete_with_retries", "execute"]
+__all__ = [
+    "Pending",
+    "RetryPolicy",
+    "complete_samples",
+    "complete_with_retries",
+    "execute",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +56,19 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """One request to send: its journal key and the request itself."""
+    """One request to send and the journal key of each sample it answers.
 
-    key: str
+    Attributes:
+        keys: one journal key per sample, in choice order (``len(keys) == request.n``).
+        request: the request itself.
+    """
+
+    keys: tuple[str, ...]
     request: Request
+
+    def __post_init__(self) -> None:
+        if len(self.keys) != self.request.n:
+            raise ValueError(f"{len(self.keys)} keys for a request with n={self.request.n}")
 
 
 async def complete_with_retries(
@@ -59,17 +79,49 @@ async def complete_with_retries(
     Returns:
         The reply (text, or an error message) and the number of attempts made.
     """
+    replies, attempts = await complete_samples(backend, request, policy, rng)
+    return replies[0], attempts
+
+
+async def complete_samples(
+    backend: Backend, request: Request, policy: RetryPolicy, rng: random.Random
+) -> tuple[list[Reply], int]:
+    """Like :func:`complete_with_retries` for the ``request.n`` samples of one request.
+
+    Returns:
+        Exactly ``request.n`` replies in choice order (missing choices as error replies)
+        and the number of attempts made.
+    """
     attempt = 0
     while True:
         try:
-            return await backend.complete(request), attempt + 1
+            return _fill(await _call(backend, request), request.n), attempt + 1
         except TransientBackendError as exc:
             if attempt >= policy.max_retries:
-                return Reply(text=None, error=f"gave up after {attempt + 1} attempts: {exc}"), (
-                    attempt + 1
-                )
+                error = Reply(text=None, error=f"gave up after {attempt + 1} attempts: {exc}")
+                return [error] * request.n, attempt + 1
             await asyncio.sleep(policy.delay(attempt, exc.retry_after, rng))
             attempt += 1
+
+
+async def _call(backend: Backend, request: Request) -> list[Reply]:
+    if request.n == 1:
+        return [await backend.complete(request)]
+    if not isinstance(backend, ChoicesBackend):
+        raise TypeError(f"{backend.name} cannot answer n={request.n} choices in one request")
+    return await backend.complete_choices(request)
+
+
+def _fill(replies: list[Reply], n: int) -> list[Reply]:
+    """The first ``n`` replies; choices the server left out become error replies.
+
+    >>> [r.error for r in _fill([Reply(text="a")], 2)]
+    [None, 'server returned 1 of 2 choices']
+    """
+    if len(replies) >= n:
+        return replies[:n]
+    missing = Reply(text=None, error=f"server returned {len(replies)} of {n} choices")
+    return replies + [missing] * (n - len(replies))
 
 
 async def execute(
@@ -84,7 +136,7 @@ async def execute(
     """Send every pending request with ``backend.max_concurrency`` workers.
 
     Each completed request (success or final error) is added to ``journal`` as soon as it
-    completes. Returns replies by key.
+    completes, one row per sample. Returns replies by sample key.
     """
     results: dict[str, Reply] = {}
     queue: Iterator[Pending] = iter(todo)
@@ -92,11 +144,12 @@ async def execute(
 
     async def worker() -> None:
         for job in queue:
-            reply, attempts = await complete_with_retries(backend, job.request, policy, rng)
-            results[job.key] = reply
-            journal.add(job.key, backend.name, reply, attempts)
-            if on_done is not None:
-                on_done(reply)
+            replies, attempts = await complete_samples(backend, job.request, policy, rng)
+            for key, reply in zip(job.keys, replies, strict=True):
+                results[key] = reply
+                journal.add(key, backend.name, reply, attempts)
+                if on_done is not None:
+                    on_done(reply)
 
     n_workers = max(1, min(backend.max_concurrency, len(todo)))
     tasks = [asyncio.ensure_future(worker()) for _ in range(n_workers)]

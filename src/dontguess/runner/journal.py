@@ -1,8 +1,9 @@
-"""The per-run request journal: SQLite in WAL mode, one row per completed request.
+"""The per-run request journal: SQLite in WAL mode, one row per completed sample.
 
 Rows are keyed by :func:`request_key`, a hash of the model identity, the messages (or
 prompt), the generation parameters and the sample index, so repeated samples never collide
-and a rerun of the same command skips every request already answered.
+and a rerun of the same command skips every request already answered. A request asking
+for ``n`` choices writes ``n`` rows, one per sample.
 
 Writes are batched: rows are committed when 64 are waiting or 50 ms after the first of them
 arrived, whichever comes first (and at the end). With ``synchronous=NORMAL`` a committed
@@ -51,14 +52,16 @@ def request_key(model: str, request: Request, params: Mapping[str, Any] | None =
     """SHA-256 (hex) of model identity, messages/prompt, generation parameters, sample index.
 
     ``params`` holds parameters that change the answer but are not in the request
-    (e.g. ``api``). ``question`` and ``target`` are hints for simulated backends and do not
-    enter the key (they are functions of the messages).
+    (e.g. ``api``). A sample answered as choice of an ``n > 1`` request keys on that
+    request with its own ``sample`` index, so its ``n`` enters the key (``n == 1`` is left
+    out, so keys of separate requests are unchanged). ``question`` and ``target`` are hints
+    for simulated backends and do not enter the key (they are functions of the messages).
 
     >>> r = Request(prompt="2+2?")
     >>> request_key("m", r) == request_key("m", r), request_key("m", r) == request_key("n", r)
     (True, False)
     """
-    doc = [
+    doc: list[Any] = [
         model,
         [list(m) for m in request.messages],
         request.prompt,
@@ -70,6 +73,8 @@ def request_key(model: str, request: Request, params: Mapping[str, Any] | None =
         sorted((str(k), v) for k, v in request.extra.items()),
         sorted((str(k), v) for k, v in (params or {}).items()),
     ]
+    if request.n != 1:
+        doc.append(["n", request.n])
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
