@@ -17,6 +17,7 @@ def test_help_shows_the_prompt_wording(capsys: pytest.CaptureFixture[str]) -> No
     for name in ("penalty", "reward", "zero"):
         assert " ".join(TEMPLATES[name].split()) in text
     assert "openai:MODEL@URL" in text and "examples:" in text
+    assert "--samples K --n-per-request K sends one request per question instead of K" in text
 
 
 @pytest.mark.parametrize(
@@ -24,6 +25,7 @@ def test_help_shows_the_prompt_wording(capsys: pytest.CaptureFixture[str]) -> No
     [
         (["--targets", "1.5"], "target must be in [0, 1), got 1.5"),
         (["--samples", "0"], "--samples must be >= 1, got 0"),
+        (["--n-per-request", "0"], "--n-per-request must be >= 1, got 0"),
         (["--model", "gpt4"], "model spec must look like"),
         (["--rubric", "half"], "rubric must be closed or open"),
     ],

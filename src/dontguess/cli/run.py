@@ -27,6 +27,16 @@ conditions:
   --template FILE replaces the open-rubric text; {question}, {target}, {percent} and
   {penalty} are filled in. The stated t, style and template hash go into every record.
 
+samples (--samples K):
+  each question is asked K times (records carry sample 0..K-1). By default every sample is
+  its own request (sample i sends seed --seed+i). --n-per-request N asks an openai: model
+  for N samples in one request (the OpenAI "n" body field, chat and completions): samples
+  i..i+N-1 go in one request with n=N and seed --seed+i, and choice j becomes sample i+j,
+  so --samples K --n-per-request K sends one request per question instead of K. Samples
+  are still journaled one by one; a choice the server did not return is an error
+  (ungraded, "server returned k of n choices") that a rerun asks for again. scripted: and
+  hf: models have no "n" and keep sending one request per sample.
+
 run directory (--out): spec.json, journal.sqlite, graded.parquet, graded.jsonl,
 summary.json, DONE (last). Rerunning the same command resumes: requests already answered
 are not sent again; requests that ended in error are retried. Exit status: 0 all requests
@@ -38,6 +48,8 @@ examples:
       --dataset nq_open --targets 0,0.5,0.75,0.9 --rubric open,closed --out runs/qwen
   OPENAI_API_KEY=... dontguess run --model openai:gpt-4o-mini --dataset questions.jsonl \\
       --style reward --samples 3 --temperature 0.7 --out runs/mini
+  dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \
+      --dataset nq_open --samples 8 --n-per-request 8 --temperature 1 --out runs/qwen8
   dontguess score runs/qwen       # rescore a run directory
 """
 
@@ -86,6 +98,7 @@ def register(subparsers: Any) -> None:
     a("--style", choices=("penalty", "reward"), default="penalty", help="default penalty")
     a("--template", metavar="FILE", help="your own open-rubric template (see below)")
     a("--samples", type=int, default=1, metavar="K", help="samples per question (default 1)")
+    a("--n-per-request", type=int, default=1, metavar="N", help="OpenAI n: samples/request")
     a("--limit", type=int, metavar="N", help="use the first N items only")
     a("--concurrency", type=int, default=32, metavar="C", help="in flight per URL (default 32)")
     a("--api", choices=("chat", "completions"), default="chat", help="endpoint (default chat)")
@@ -110,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     from dontguess.runner import RetryPolicy, RunOptions, run
     from dontguess.store import RunDir
 
-    for name in ("samples", "concurrency", "max_tokens"):
+    for name in ("samples", "n_per_request", "concurrency", "max_tokens"):
         if getattr(args, name) < 1:
             raise InputError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
     if args.max_retries < 0 or args.timeout <= 0:
@@ -138,15 +151,18 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     emit_summary(result.summary["rows"], result.summary["audit"], args.format)
     req, tokens = result.summary["requests"], result.summary["tokens"]
+    # with --n-per-request a request answers several samples: count samples, say both
+    unit = "samples" if args.n_per_request > 1 else "requests"
+    calls = f" in {req['calls']} requests" if args.n_per_request > 1 else ""
     print(
-        f"{len(result.records)} records, {req['total']} requests "
-        f"({req['sent']} sent, {req['resumed']} from the journal), "
+        f"{len(result.records)} records, {req['total']} {unit} "
+        f"({req['sent']} sent{calls}, {req['resumed']} from the journal), "
         f"tokens {tokens['prompt']} in / {tokens['completion']} out, "
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
     )
     if result.n_errors:
-        _exit_message(result.n_errors, req["total"], req["error_reasons"])
+        _exit_message(result.n_errors, req["total"], req["error_reasons"], unit)
         return 1
     return 0
 
@@ -207,6 +223,8 @@ def _spec(
         "seed": args.seed,
         "logprobs": args.logprobs,
     }
+    if args.n_per_request > 1:  # absent at 1, so runs made before the option still resume
+        generation["n_per_request"] = args.n_per_request
     return RunSpec(
         models=tuple(b.name for b in backends),
         dataset=str(args.dataset),
@@ -218,7 +236,7 @@ def _spec(
     )
 
 
-def _exit_message(n_errors: int, total: int, reasons: dict[str, int]) -> None:
-    print(f"dontguess run: {n_errors} of {total} requests ended in error:", file=sys.stderr)
+def _exit_message(n_errors: int, total: int, reasons: dict[str, int], unit: str) -> None:
+    print(f"dontguess run: {n_errors} of {total} {unit} ended in error:", file=sys.stderr)
     for reason, count in list(reasons.items())[:10]:
         print(f"  {count:6d}  {reason[:200]}", file=sys.stderr)
