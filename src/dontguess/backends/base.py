@@ -20,7 +20,14 @@ from typing import Any, Protocol, runtime_checkable
 from dontguess.errors import BackendError
 from dontguess.records import Reply
 
-__all__ = ["Backend", "ChoicesBackend", "Message", "Request", "TransientBackendError"]
+__all__ = [
+    "Backend",
+    "ChoicesBackend",
+    "FatalBackendError",
+    "Message",
+    "Request",
+    "TransientBackendError",
+]
 
 #: One chat message as ``(role, content)``.
 Message = tuple[str, str]
@@ -81,6 +88,16 @@ class TransientBackendError(BackendError):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class FatalBackendError(BackendError):
+    """A failure that makes every further request pointless: the run stops at once.
+
+    Raised for authentication failures (HTTP 401/403), an endpoint that does not exist
+    (HTTP 404 on the API path) and an endpoint that cannot be reached before it ever
+    answered (connection refused, DNS, TLS). The message names the endpoint (never a key)
+    and says what to check. The runner writes no ``DONE`` and the CLI exits 1.
+    """
 
 
 @runtime_checkable
