@@ -117,20 +117,32 @@ def test_limit_and_hash(data_env: Path) -> None:
         load_items("simpleqa_verified", limit=-1)
 
 
-def test_data_dir_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_dir_never_climbs_parent_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # regression: a shared/data two levels up used to be found from an unrelated folder
     monkeypatch.delenv("DONTGUESS_DATA_DIR", raising=False)
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    deep = tmp_path / "repo" / "sub"
+    data = tmp_path / "shared" / "data"
+    (data / "simpleqa").mkdir(parents=True)
+    (data / "simpleqa" / "simple_qa_test_set.csv").write_text("metadata,problem,answer\n")
+    deep = tmp_path / "unrelated" / "sub"
     deep.mkdir(parents=True)
     monkeypatch.chdir(deep)
-    assert find_data_dir() == tmp_path / "shared" / "data"
+    with pytest.raises(InputError, match="DONTGUESS_DATA_DIR, which is not set"):
+        find_data_dir()
+    with pytest.raises(InputError, match="DONTGUESS_DATA_DIR=/path/to/shared/data"):
+        load_items("simpleqa")
+    monkeypatch.setenv("DONTGUESS_DATA_DIR", "  ")  # blank counts as unset
+    with pytest.raises(InputError, match="not set"):
+        find_data_dir()
+    monkeypatch.setenv("DONTGUESS_DATA_DIR", str(data))
+    assert find_data_dir() == data
+    assert load_items("simpleqa") == []
 
 
 def test_data_dir_missing_says_how(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DONTGUESS_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
-    if any((p / "shared" / "data").is_dir() for p in (tmp_path, *tmp_path.parents)):
-        pytest.skip("a shared/data folder exists above the temp dir")
     with pytest.raises(InputError, match="DONTGUESS_DATA_DIR=/path/to/shared/data"):
         load_items("simpleqa")
     monkeypatch.setenv("DONTGUESS_DATA_DIR", str(tmp_path / "nope"))

@@ -5,8 +5,8 @@
 * a built-in name: ``simpleqa``, ``simpleqa_verified``, ``nq_open``, ``triviaqa``,
   ``popqa``, ``entityquestions``, ``witqa``, ``truthfulqa`` (2021 file),
   ``truthfulqa_2025``, ``truthfulqa_binary`` (best vs best-incorrect answer as A/B),
-  ``selfaware`` — read from the shared data folder (``$DONTGUESS_DATA_DIR``, else a
-  ``shared/data`` folder beside or above the working directory);
+  ``selfaware`` — read from the data folder named by ``$DONTGUESS_DATA_DIR`` (only
+  there: parent folders are never searched);
 * a probe: ``probe:letters``, ``probe:birthdays``, ``probe:titles`` (generated, seeded);
 * ``hf:NAME[:SPLIT]`` or ``hf:PATH`` (a ``save_to_disk`` folder; needs ``datasets``);
 * a ``.jsonl`` / ``.json`` / ``.csv`` / ``.parquet`` file.

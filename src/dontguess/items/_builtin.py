@@ -23,27 +23,26 @@ _ABSTAIN_GOLDS = {"i have no comment", "no comment"}
 
 
 def find_data_dir() -> Path:
-    """The shared data folder: ``$DONTGUESS_DATA_DIR``, else ``shared/data`` beside or
-    above the current directory.
+    """The data folder of the built-in question sets: ``$DONTGUESS_DATA_DIR``, nothing else.
+
+    The working directory and its parents are never searched: a ``shared/data`` folder that
+    happens to lie above the current directory is not used unless the variable names it.
 
     Raises:
-        InputError: neither exists; the message says how to point at the folder.
+        InputError: the variable is unset or empty, or does not name a directory; the
+            message says how to set it.
     """
-    env = os.environ.get(DATA_ENV)
-    if env:
-        path = Path(env).expanduser()
-        if not path.is_dir():
-            raise InputError(f"{DATA_ENV}={env!r} is not a directory")
-        return path
-    here = Path.cwd().resolve()
-    for base in (here, *here.parents):
-        candidate = base / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-    raise InputError(
-        f"built-in question sets need the shared data folder: set {DATA_ENV}=/path/to/shared/data"
-        f" (no shared/data found in {here} or any folder above it)"
-    )
+    env = os.environ.get(DATA_ENV, "").strip()
+    if not env:
+        raise InputError(
+            f"built-in question sets are read from the data folder named by {DATA_ENV}, "
+            f"which is not set: set {DATA_ENV}=/path/to/shared/data "
+            "(or pass a question file instead of a built-in name)"
+        )
+    path = Path(env).expanduser()
+    if not path.is_dir():
+        raise InputError(f"{DATA_ENV}={env!r} is not a directory")
+    return path
 
 
 def text_id(prefix: str, text: str) -> str:
