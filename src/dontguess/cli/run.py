@@ -19,6 +19,11 @@ models (--model, repeatable):
   scripted:table=PATH         answers from a JSONL/CSV file with question,answer columns
   hf:PATH                     a local Hugging Face model (pip install 'dontguess[hf]')
 
+question sets (--dataset):
+%(sets)s
+  or hf:NAME[:SPLIT], or a .jsonl / .json / .csv / .parquet file (docs/datasets.md).
+  Built-in sets are read from $DONTGUESS_DATA_DIR.
+
 conditions:
   closed rubric   the question alone
   open rubric     the question with a stated confidence target t, one condition per t,
@@ -48,7 +53,7 @@ examples:
       --dataset nq_open --targets 0,0.5,0.75,0.9 --rubric open,closed --out runs/qwen
   OPENAI_API_KEY=... dontguess run --model openai:gpt-4o-mini --dataset questions.jsonl \\
       --style reward --samples 3 --temperature 0.7 --out runs/mini
-  dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \
+  dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \\
       --dataset nq_open --samples 8 --n-per-request 8 --temperature 1 --out runs/qwen8
   dontguess score runs/qwen       # rescore a run directory
 """
@@ -77,7 +82,10 @@ def _epilog() -> str:
         body = TEMPLATES[name].replace("\n\n", " ")
         wrapped = textwrap.fill(body, 88, initial_indent="      ", subsequent_indent="      ")
         blocks.append(f"    {title}:\n{wrapped}")
-    return _EPILOG % {"templates": "\n".join(blocks)}
+    from dontguess.items import BUILTIN_SETS
+
+    sets = textwrap.fill(", ".join(BUILTIN_SETS), 88, initial_indent="  ", subsequent_indent="  ")
+    return _EPILOG % {"templates": "\n".join(blocks), "sets": sets}
 
 
 def register(subparsers: Any) -> None:
@@ -91,7 +99,7 @@ def register(subparsers: Any) -> None:
     )
     a = p.add_argument
     a("--model", action="append", required=True, metavar="SPEC", help="model spec (repeatable)")
-    a("--dataset", required=True, metavar="NAME|PATH", help="built-in name, hf:NAME or a file")
+    a("--dataset", required=True, metavar="NAME|PATH", help="set named below, hf:NAME or a file")
     a("--out", required=True, metavar="DIR", help="run directory (created; reruns resume)")
     a("--targets", type=_floats, default=[0.0, 0.5, 0.75, 0.9], help="default 0,0.5,0.75,0.9")
     a("--rubric", type=_words, default=["closed", "open"], help="open,closed (default both)")
@@ -105,7 +113,7 @@ def register(subparsers: Any) -> None:
     a("--api-key", help="API key (prefer $OPENAI_API_KEY; never stored)")
     a("--temperature", type=float, default=0.0, help="default 0")
     a("--max-tokens", type=int, default=256, help="default 256")
-    a("--seed", type=int, help="sampling seed sent to the server (sample i gets seed+i)")
+    a("--seed", type=int, help="the server's sampling seed (sample i gets seed+i)")
     a("--logprobs", action="store_true", help="ask for per-token log-probabilities")
     a("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
     a("--max-retries", type=int, default=6, help="retries of 429/5xx/time-outs (default 6)")
