@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from dontguess.backends import Request, TransientBackendError
+from dontguess.backends.base import FatalBackendError
 from dontguess.records import Item, Reply, Verdict
 
 
@@ -74,3 +75,33 @@ class ChoicesFake(FlakyBackend):
         self.log.append((prompt, request.sample, request.n, request.seed))
         k = request.n if self.max_n is None else min(request.n, self.max_n)
         return [Reply(text=f"ans:{prompt}#{request.sample + j}") for j in range(k)]
+
+
+class FatalAfter(FlakyBackend):
+    """Answers the first ``ok`` calls, then raises :class:`FatalBackendError` on every call.
+
+    ``check_error``, when given, is raised by :meth:`check` (the preflight).
+    """
+
+    def __init__(self, ok: int, concurrency: int = 4, check_error: Exception | None = None) -> None:
+        super().__init__(concurrency=concurrency)
+        self.ok = ok
+        self.check_error = check_error
+        self.checked = 0
+        self.n_calls = 0
+        self.closed = False
+
+    async def check(self) -> None:
+        self.checked += 1
+        if self.check_error is not None:
+            raise self.check_error
+
+    async def complete(self, request: Request) -> Reply:
+        self.n_calls += 1
+        if self.n_calls > self.ok:
+            await asyncio.sleep(0.001)
+            raise FatalBackendError("http://127.0.0.1:9/v1: connection refused; is it running?")
+        return await super().complete(request)
+
+    async def aclose(self) -> None:
+        self.closed = True

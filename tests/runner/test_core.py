@@ -46,7 +46,8 @@ def test_scripted_run_writes_the_run_directory(tmp_path: Path) -> None:
     assert len(result.records) == 60 and result.n_errors == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
-        "DONE", "graded.jsonl", "graded.parquet", "journal.sqlite", "spec.json", "summary.json",
+        ".lock", "DONE", "graded.jsonl", "graded.parquet", "journal.sqlite", "spec.json",
+        "summary.json",
     ]  # fmt: skip
     rows = [json.loads(line) for line in (tmp_path / "graded.jsonl").read_text().splitlines()]
     for row, rec in zip(rows, result.records, strict=True):
@@ -57,7 +58,8 @@ def test_scripted_run_writes_the_run_directory(tmp_path: Path) -> None:
     assert {r["stated_target"] for r in rows} == {None, 0.5}
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["requests"] == {
-        "total": 60, "sent": 60, "calls": 60, "resumed": 0, "errors": 0, "error_reasons": {},
+        "total": 60, "sent": 60, "answered": 60, "failed": 0, "calls": 60, "resumed": 0,
+        "unreadable": 0, "errors": 0, "error_reasons": {},
     }  # fmt: skip
 
 
@@ -142,7 +144,8 @@ def test_n_per_request_asks_several_samples_in_one_call(tmp_path: Path) -> None:
     for r in result.records:
         assert r.answer is not None and r.answer.endswith(f"#{r.sample}")
     assert result.summary["requests"] | {"error_reasons": {}} == {
-        "total": 15, "sent": 15, "calls": 9, "resumed": 0, "errors": 0, "error_reasons": {},
+        "total": 15, "sent": 15, "answered": 15, "failed": 0, "calls": 9, "resumed": 0,
+        "unreadable": 0, "errors": 0, "error_reasons": {},
     }  # fmt: skip
     again = ChoicesFake()
     second = run(_n_spec(b.name, 5, 2), ITEMS[:3], [again], ExactGrader(), RunDir(tmp_path))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from dontguess.backends import Request
+from dontguess.errors import StoreError
 from dontguess.records import Reply
 from dontguess.runner.journal import BATCH_ROWS, Journal, request_key
 
@@ -72,3 +76,78 @@ def test_batches_commit_by_size_and_by_time(tmp_path: Path) -> None:
         return before, at_size, after_timer
 
     assert asyncio.run(go()) == (0, BATCH_ROWS, BATCH_ROWS + 1)
+
+
+def _journal_with_rows(path: Path, n: int) -> None:
+    j = Journal(path)
+    for i in range(n):
+        j.add(f"k{i}", "m", Reply(text="answer " * 20), 1)
+    j.close()
+
+
+def test_random_bytes_inside_the_journal_are_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_rows(path, 300)
+    data = bytearray(path.read_bytes())
+    rng = random.Random(0)
+    data[20_000:24_096] = bytes(rng.randrange(256) for _ in range(4096))
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=f"cannot open journal {path}: .*malformed"):
+        Journal(path).load()
+
+
+def test_a_file_that_is_no_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    path.write_bytes(b"\x00garbage" * 1000)
+    with pytest.raises(StoreError, match=f"cannot open journal {path}: file is not a database"):
+        Journal(path).load()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("prompt_tokens", "ten"),
+        ("completion_tokens", -3),
+        ("logprobs", "[-0.5, "),
+        ("logprobs", '{"a": 1}'),
+        ("logprobs", "[NaN]"),
+        ("logprobs", "[" * 100_000),
+        ("text", b"\xff\xfe"),
+        ("attempts", "two"),
+    ],
+)
+def test_an_unreadable_row_is_skipped_and_counted(
+    tmp_path: Path, column: str, value: object
+) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_rows(path, 3)
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE replies SET {column} = ? WHERE key = 'k1'", (value,))
+    db.close()
+    j = Journal(path)
+    got = j.load()
+    assert sorted(got) == ["k0", "k2"] and j.unreadable == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (Reply(text="x", prompt_tokens="ten"), "prompt_tokens is str, not a count"),  # type: ignore[arg-type]
+        (Reply(text="x", completion_tokens=2**70), "completion_tokens is out of range"),
+        (Reply(text="x", prompt_tokens=True), "prompt_tokens is bool, not a count"),  # type: ignore[arg-type]
+        (Reply(text="x", logprobs=(float("inf"),)), "logprobs hold a non-finite value"),
+        (Reply(text="x", logprobs=("a",)), "logprobs are not a list of numbers"),  # type: ignore[arg-type]
+        (Reply(text="bad \ud800 text"), "text is not valid Unicode"),
+        (Reply(text=["a"]), "text is list, not text"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_unusable_reply_is_journaled_as_an_error(
+    tmp_path: Path, reply: Reply, problem: str
+) -> None:
+    j = Journal(tmp_path / "j.sqlite")
+    stored = j.add("k", "m", reply, 1)
+    j.close()
+    assert stored.text is None and stored.error is not None
+    assert stored.error.startswith(f"unusable reply: {problem}")
+    again = Journal(tmp_path / "j.sqlite")
+    assert again.load() == {"k": (stored, 1)} and again.unreadable == 0

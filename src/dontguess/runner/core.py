@@ -9,11 +9,22 @@ and the backend is a :class:`~dontguess.backends.base.ChoicesBackend`: then samp
 A rerun into the same run directory sends only the samples the journal lacks (or that ended
 in error), so nothing finished is sent again: the missing samples of a multi-choice request
 are asked again in requests of their own contiguous runs (``n`` = the run's length).
+
+Failure behaviour: every request is planned (prompts rendered) before the run directory is
+created. Before sending, a backend with an ``async check()`` method is asked once whether
+its endpoint answers. A :class:`~dontguess.backends.base.FatalBackendError` (from ``check``
+or any request) stops the run at once: requests in flight are cancelled, answers already
+received stay journaled, no graded file, summary or DONE is written, and the error
+propagates. Any failure of a run that journaled nothing removes the directory it created
+(:meth:`~dontguess.store.RunDir.discard`). Grading a long answer with the
+:class:`~dontguess.grading.DeterministicGrader` runs in a worker thread, so it does not hold
+up the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import Counter
@@ -21,17 +32,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from dontguess.backends.base import Backend, ChoicesBackend, Request
+from dontguess.backends.base import Backend, ChoicesBackend, Request, TransientBackendError
+from dontguess.errors import StoreError
+from dontguess.grading import DeterministicGrader
 from dontguess.prompts import render, template_for
 from dontguess.records import Condition, Graded, GradedTable, Item, Reply, RunSpec, Verdict
 from dontguess.runner._progress import Progress
-from dontguess.runner.execute import Pending, RetryPolicy, execute
+from dontguess.runner.execute import Pending, RetryPolicy, execute, run_together
 from dontguess.runner.journal import Journal, request_key
 from dontguess.store import RunDir
 
 __all__ = ["GradeLike", "GraderLike", "Job", "RunOptions", "RunResult", "plan", "run", "run_async"]
 
 DEFAULT_SCORE_TARGETS = (0.0, 0.5, 0.75, 0.9)
+#: Answers longer than this (characters) are graded in a worker thread.
+GRADE_IN_THREAD_CHARS = 10_000
 
 
 class GradeLike(Protocol):
@@ -190,11 +205,24 @@ async def _grade(
         }
         if reply.error is not None:
             return Graded(verdict=None, ungraded_reason=f"backend error: {reply.error}", **base)
-        grade = await grader.grade(job.item, reply)
+        grade = await _grade_reply(grader, job.item, reply)
         reason = None if grade.verdict is not None else (grade.reason or "ungraded")
         return Graded(verdict=grade.verdict, ungraded_reason=reason, **base)
 
     return list(await asyncio.gather(*(one(j) for j in jobs)))
+
+
+async def _grade_reply(grader: GraderLike, item: Item, reply: Reply) -> Any:
+    """``grader.grade(item, reply)``; a long answer's rule-based grading in a thread.
+
+    :meth:`DeterministicGrader.grade` of an answer without error is its synchronous
+    ``grade_text`` (pure CPU, about 1.8 s per MB), which would stall every other coroutine;
+    in a worker thread it does not. Results do not depend on where they were computed.
+    """
+    text = reply.text or ""
+    if isinstance(grader, DeterministicGrader) and len(text) > GRADE_IN_THREAD_CHARS:
+        return await asyncio.to_thread(grader.grade_text, item, text)
+    return await grader.grade(item, reply)
 
 
 def _sequence_probability(reply: Reply) -> float | None:
@@ -235,31 +263,43 @@ async def _send(
     total = sum(len(p.keys) for v in todo.values() for p in v)
     replies: dict[str, Reply] = {}
     with Progress(total, enabled=options.progress) as progress:
-        parts = await asyncio.gather(
-            *(
-                execute(b, todo[b.name], journal, policy=options.policy, on_done=progress.update)
-                for b in backends
-                if todo[b.name]
-            )
+        parts = await run_together(
+            execute(b, todo[b.name], journal, policy=options.policy, on_done=progress.update)
+            for b in backends
+            if todo[b.name]
         )
     for part in parts:
         replies.update(part)
     return replies
 
 
+async def _preflight(backends: Sequence[Backend]) -> None:
+    """Call each backend's optional ``async check()`` once, all at once.
+
+    A :class:`FatalBackendError` propagates; a transient failure is left to the bounded
+    retries of the requests themselves.
+    """
+
+    async def one(backend: Backend) -> None:
+        check = getattr(backend, "check", None)
+        if check is not None:
+            with contextlib.suppress(TransientBackendError):
+                await check()
+
+    await run_together(one(b) for b in backends)
+
+
+Planned = list[tuple[Backend, list[Job], list[Pending]]]
+
+
 def _partition(
-    backends: Sequence[Backend],
-    items: Sequence[Item],
-    spec: RunSpec,
-    template: str | None,
-    stored: Mapping[str, tuple[Reply, int]],
+    planned: Planned, stored: Mapping[str, tuple[Reply, int]]
 ) -> tuple[list[Job], dict[str, list[Pending]], dict[str, Reply]]:
     """All jobs; the requests still to send per backend; the replies already journaled."""
     jobs: list[Job] = []
     todo: dict[str, list[Pending]] = {}
     done: dict[str, Reply] = {}
-    for backend in backends:
-        b_jobs, pending = plan(backend, items, spec, template)
+    for backend, b_jobs, pending in planned:
         jobs.extend(b_jobs)
         todo[backend.name] = []
         for p in pending:
@@ -271,12 +311,21 @@ def _partition(
     return jobs, todo, done
 
 
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """What the request phase did: samples sent (answered / failed), calls, resumed."""
+
+    sent: int
+    answered: int
+    calls: int
+    resumed: int
+    unreadable: int
+
+
 def _summary(
     table: GradedTable,
     replies: Mapping[str, Reply],
-    n_sent: int,
-    n_calls: int,
-    n_resumed: int,
+    counts: _Counts,
     targets: Sequence[float],
 ) -> dict[str, Any]:
     rows, audit = _score(table, targets)
@@ -286,9 +335,12 @@ def _summary(
         "audit": audit,
         "requests": {
             "total": len(replies),
-            "sent": n_sent,
-            "calls": n_calls,
-            "resumed": n_resumed,
+            "sent": counts.sent,
+            "answered": counts.answered,
+            "failed": counts.sent - counts.answered,
+            "calls": counts.calls,
+            "resumed": counts.resumed,
+            "unreadable": counts.unreadable,
             "errors": sum(errors.values()),
             "error_reasons": dict(errors.most_common()),
         },
@@ -311,35 +363,79 @@ async def run_async(
 ) -> RunResult:
     """Run ``spec`` over ``items`` with ``backends`` into ``out`` (resuming from its journal).
 
-    Files are written in this order: spec.json, the journal (as requests complete),
-    graded.jsonl, graded.parquet, summary.json, DONE. Backends are closed at the end.
+    The directory is locked for the whole run; spec.json is written first, the journal as
+    requests complete, then graded.jsonl, graded.parquet and summary.json are replaced
+    together and DONE is written last (:meth:`RunDir.commit`). Backends are closed at the end.
+
+    Raises:
+        FatalBackendError: a backend cannot be used at all (see the module doc); nothing
+            is graded and DONE is not written.
+        StoreError: ``out`` is locked by another run, holds a different run, or its
+            journal cannot be read.
     """
     options = options or RunOptions()
-    t0 = time.perf_counter()
-    out.begin(spec, extra=options.notes)
-    journal = Journal(out.journal_path)
     try:
-        jobs, todo, replies = _partition(backends, items, spec, options.template, journal.load())
-        n_resumed = len(replies)
-        t1 = time.perf_counter()
-        replies.update(await _send(backends, todo, journal, options))
-        t2 = time.perf_counter()
+        t0 = time.perf_counter()
+        planned: Planned = [(b, *plan(b, items, spec, options.template)) for b in backends]
+        out.begin(spec, extra=options.notes)
+        try:
+            return await _run_locked(planned, spec, grader, out, options, t0)
+        except Exception:
+            out.discard()  # a failure that journaled nothing leaves nothing behind
+            raise
+        finally:
+            out.release()
     finally:
-        journal.close()
         for backend in backends:
             await backend.aclose()
+
+
+async def _collect(
+    planned: Planned, journal: Journal, options: RunOptions
+) -> tuple[list[Job], dict[str, Reply], _Counts]:
+    """Load the journal, check the endpoints, send what it lacks: jobs, replies, counts."""
+    jobs, todo, replies = _partition(planned, journal.load())
+    backends = [b for b, _, _ in planned]
+    n_resumed = len(replies)
+    if any(todo.values()):
+        await _preflight([b for b in backends if todo[b.name]])
+    fresh = await _send(backends, todo, journal, options)
+    replies.update(fresh)
+    counts = _Counts(
+        sent=sum(len(p.keys) for v in todo.values() for p in v),
+        answered=sum(r.error is None for r in fresh.values()),
+        calls=sum(len(v) for v in todo.values()),
+        resumed=n_resumed,
+        unreadable=journal.unreadable,
+    )
+    return jobs, replies, counts
+
+
+async def _run_locked(
+    planned: Planned,
+    spec: RunSpec,
+    grader: GraderLike,
+    out: RunDir,
+    options: RunOptions,
+    t0: float,
+) -> RunResult:
+    journal = Journal(out.journal_path)
+    t1 = time.perf_counter()
+    try:
+        jobs, replies, counts = await _collect(planned, journal, options)
+    except BaseException:
+        with contextlib.suppress(StoreError):  # keep the first failure
+            journal.close()
+        raise
+    journal.close()
+    t2 = time.perf_counter()
     records = await _grade(jobs, replies, grader)
     t3 = time.perf_counter()
-    n_sent = sum(len(p.keys) for v in todo.values() for p in v)
-    n_calls = sum(len(v) for v in todo.values())
     table = GradedTable.from_records(records)
-    targets = _score_targets(spec, options)
-    summary = _summary(table, replies, n_sent, n_calls, n_resumed, targets)
+    summary = _summary(table, replies, counts, _score_targets(spec, options))
     summary["timing"] = {"plan_s": t1 - t0, "request_s": t2 - t1, "grade_s": t3 - t2}
-    out.write_graded(records)
     summary["timing"]["total_s"] = time.perf_counter() - t0
-    out.write_summary(summary)
-    out.mark_done()
+    out.commit(records, summary)
     return RunResult(records, summary)
 
 

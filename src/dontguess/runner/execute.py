@@ -11,16 +11,24 @@ A :class:`Pending` request may ask for ``n`` samples at once (``Request.n``, sen
 :class:`~dontguess.backends.base.ChoicesBackend`): its ``n`` replies are journaled under the
 ``n`` sample keys, and samples the server left out (fewer choices than asked) are recorded
 as errors, ``"server returned k of n choices"``, so a rerun asks for them again.
+
+A :class:`~dontguess.backends.base.FatalBackendError` (authentication refused, no such
+endpoint, server unreachable from the start) is never retried and never journaled: it
+cancels every request in flight or waiting (:func:`run_together`), so nothing more is sent,
+and propagates to the caller. Replies that arrived before it stay journaled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dontguess.backends.base import Backend, ChoicesBackend, Request, TransientBackendError
+from dontguess.errors import StoreError
 from dontguess.records import Reply
 from dontguess.runner.journal import Journal
 
@@ -30,7 +38,10 @@ __all__ = [
     "complete_samples",
     "complete_with_retries",
     "execute",
+    "run_together",
 ]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +135,33 @@ def _fill(replies: list[Reply], n: int) -> list[Reply]:
     return replies + [missing] * (n - len(replies))
 
 
+async def run_together(coros: Iterable[Awaitable[T]]) -> list[T]:
+    """Await ``coros`` concurrently; on the first failure cancel the rest and raise it.
+
+    Unlike :func:`asyncio.gather`, a failure does not leave the others running: they are
+    cancelled and awaited before the exception propagates (a cancellation of the caller
+    cancels them the same way).
+
+    >>> async def ok(x): return x
+    >>> asyncio.run(run_together([ok(1), ok(2)]))
+    [1, 2]
+    """
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    if not tasks:
+        return []
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in tasks:
+        failure = None if task.cancelled() else task.exception()
+        if failure is not None:
+            raise failure
+    return [task.result() for task in tasks]
+
+
 async def execute(
     backend: Backend,
     todo: Sequence[Pending],
@@ -136,7 +174,11 @@ async def execute(
     """Send every pending request with ``backend.max_concurrency`` workers.
 
     Each completed request (success or final error) is added to ``journal`` as soon as it
-    completes, one row per sample. Returns replies by sample key.
+    completes, one row per sample, as :meth:`Journal.add` stored it (a malformed reply
+    becomes an error). Returns replies by sample key.
+
+    Raises:
+        FatalBackendError: from the backend; every other request is cancelled first.
     """
     results: dict[str, Reply] = {}
     queue: Iterator[Pending] = iter(todo)
@@ -146,17 +188,17 @@ async def execute(
         for job in queue:
             replies, attempts = await complete_samples(backend, job.request, policy, rng)
             for key, reply in zip(job.keys, replies, strict=True):
-                results[key] = reply
-                journal.add(key, backend.name, reply, attempts)
+                stored = journal.add(key, backend.name, reply, attempts)
+                results[key] = stored
                 if on_done is not None:
-                    on_done(reply)
+                    on_done(stored)
 
     n_workers = max(1, min(backend.max_concurrency, len(todo)))
-    tasks = [asyncio.ensure_future(worker()) for _ in range(n_workers)]
     try:
-        await asyncio.gather(*tasks)
-    finally:
-        for t in tasks:
-            t.cancel()
-        journal.flush()
+        await run_together(worker() for _ in range(n_workers))
+    except BaseException:
+        with contextlib.suppress(StoreError):  # keep the first failure, not a follow-up
+            journal.flush()
+        raise
+    journal.flush()
     return results
