@@ -10,6 +10,10 @@ A rerun into the same run directory sends only the samples the journal lacks (or
 in error), so nothing finished is sent again: the missing samples of a multi-choice request
 are asked again in requests of their own contiguous runs (``n`` = the run's length).
 
+A backend with a ``check_requests(requests)`` method sees every planned request before the
+run directory is created and may refuse them with an ``InputError`` (e.g. a prompt longer
+than an ``hf:`` model's context): then nothing is created or sent.
+
 Failure behaviour: every request is planned (prompts rendered) before the run directory is
 created. Before sending, a backend with an ``async check()`` method is asked once whether
 its endpoint answers. A :class:`~dontguess.backends.base.FatalBackendError` (from ``check``
@@ -377,6 +381,10 @@ async def run_async(
     try:
         t0 = time.perf_counter()
         planned: Planned = [(b, *plan(b, items, spec, options.template)) for b in backends]
+        for backend, _, pending in planned:  # e.g. hf: prompts longer than its context
+            check_requests = getattr(backend, "check_requests", None)
+            if check_requests is not None:
+                check_requests([p.request for p in pending])
         out.begin(spec, extra=options.notes)
         try:
             return await _run_locked(planned, spec, grader, out, options, t0)
