@@ -39,7 +39,7 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:  # type: igno
 
 
 def test_hand_worked_scores(graded: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    doc = _json(capsys, str(graded), "--targets", "0,0.75")
+    doc = _json(capsys, str(graded), "--targets", "0,0.75", "--bootstrap", "0")
     closed = {r["score_target"]: r for r in doc["rows"] if r["stated_target"] is None}
     assert set(closed) == {0.0, 0.75}
     row = closed[0.75]
@@ -165,3 +165,44 @@ def test_unfinished_run_directory_is_flagged(
     (run / "DONE").write_text("ok\n")
     assert main(["score", str(run), "--format", "csv"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_audit_without_answers_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13: a target where nothing was answered (server down) printed ``passes yes``."""
+    path = tmp_path / "down.jsonl"
+    rows = [{"item_id": i, "model": "m", "verdict": "", "ungraded_reason": "Cannot connect",
+             "stated_target": t} for i in range(3) for t in (0.5, 0.9)]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["score", str(path), "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    audit = out[out.index("Behavioural calibration") :]
+    assert "no answered questions" in audit and "yes" not in audit
+    doc = _json(capsys, str(path))
+    assert [(r["passes"], r["reason"]) for r in doc["audit"]] == [
+        (None, "no answered questions")
+    ] * 3
+
+
+def test_ci_header_only_with_an_interval(graded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 13: the header said ``score [95% CI]`` over rows that had no interval."""
+    assert main(["score", str(graded)]) == 0  # default: 1000 resamples, as in `report`
+    out = capsys.readouterr().out
+    assert "score [95% CI]" in out and re.search(r"\d \[-?\d\.\d{3}, -?\d\.\d{3}\]", out)
+    assert main(["score", str(graded), "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "95% CI" not in out and " score " in out
+
+
+def test_bootstrap_seed_and_deprecated_seed(
+    graded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = _json(capsys, str(graded), "--bootstrap", "50", "--bootstrap-seed", "3")["rows"]
+    assert main(["score", str(graded), "--bootstrap", "50", "--seed", "3", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["rows"] == a
+    assert "--seed is deprecated, use --bootstrap-seed" in captured.err
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--bootstrap-seed" in help_text and "--seed " not in help_text
+    assert "default 1000" in help_text

@@ -72,12 +72,45 @@ def test_closed_rubric_is_not_audited_and_models_are_separate() -> None:
     assert [(r["model"], r["passes"]) for r in summaries] == [("a", True), ("b", False)]
 
 
-def test_nothing_answered_passes_with_nan_precision() -> None:
+def test_nothing_answered_is_undefined_not_a_pass() -> None:
+    """Issue 13: a target with no answered question said ``passes yes``; it is undefined."""
     rows = calibration_audit(make_table([2, 2, 2], stated_target=0.9))
-    assert rows[0]["n_answered"] == 0 and np.isnan(rows[0]["answered_precision"])
-    assert rows[0]["passes"] and rows[0]["shortfall"] == 0.0
+    target, summary = rows
+    assert target["n_answered"] == 0 and np.isnan(target["answered_precision"])
+    assert target["passes"] is None and target["reason"] == "no answered questions"
+    assert np.isnan(target["shortfall"]), "undefined is not zero"
+    assert summary["passes"] is None and summary["reason"] == "no answered questions"
+    assert np.isnan(summary["max_shortfall"]) and summary["n_undefined"] == 1
 
 
-def test_confidence_level_is_checked() -> None:
-    with pytest.raises(ValueError, match="confidence_level"):
-        calibration_audit(make_table([0], stated_target=0.5), confidence_level=0.0)
+def test_server_down_all_ungraded_is_undefined_everywhere() -> None:
+    """Every record ungraded (a server that was down): no target passes, none fails."""
+    down = concat(*(make_table([-1] * 5, stated_target=t) for t in TARGETS))
+    rows = calibration_audit(down)
+    targets = [r for r in rows if not r["summary"]]
+    assert len(targets) == len(TARGETS)
+    assert all(r["passes"] is None and r["reason"] == "no answered questions" for r in targets)
+    assert all(r["abstention_monotone"] is None for r in targets)
+    (summary,) = [r for r in rows if r["summary"]]
+    assert summary["passes"] is None and summary["abstention_monotone"] is None
+
+
+def test_undefined_targets_do_not_hide_a_failure_or_a_pass() -> None:
+    fine = make_table([0] * 50, stated_target=0.5)
+    idk = make_table([2] * 50, stated_target=0.9)
+    (summary,) = [r for r in calibration_audit(concat(fine, idk)) if r["summary"]]
+    assert summary["passes"] is True and summary["max_shortfall"] == 0.0
+    assert (
+        summary["n_undefined"] == 1 and summary["reason"] == "1 of 2 targets: no answered questions"
+    )
+    wrong = make_table([1] * 50, stated_target=0.5)
+    (summary,) = [r for r in calibration_audit(concat(wrong, idk)) if r["summary"]]
+    assert summary["passes"] is False and summary["max_shortfall"] == 0.5
+
+
+def test_monotonicity_skips_a_target_without_graded_records() -> None:
+    low = make_table([2] * 80 + [0] * 20, stated_target=0.5)
+    gap = make_table([-1] * 10, stated_target=0.75)
+    high = make_table([2] * 20 + [0] * 80, stated_target=0.9)
+    rows = [r for r in calibration_audit(concat(low, gap, high)) if not r["summary"]]
+    assert [r["abstention_monotone"] for r in rows] == [True, None, False]

@@ -137,3 +137,84 @@ def test_risk_coverage_curve_is_thinned_for_drawing() -> None:
     assert 2 < len(coverage) <= 400
     assert coverage[-1] == 1.0 and coverage == sorted(coverage)
     assert values[-1] == pytest.approx(np.mean([r.verdict == Verdict.INCORRECT for r in records]))
+
+
+LONG = "L" * 3000
+RLO_NAME = "gpt\u202eevil-name"
+
+
+def names_table(model: str, other: str = RLO_NAME) -> GradedTable:
+    """Open- and closed-rubric records of two models with awkward names."""
+    at = Condition(rubric="open", target=0.5, style="penalty")
+    records = [
+        Graded(f"q{i}", name, Verdict.CORRECT if i % 3 else Verdict.INCORRECT, cond,
+               answer="a", confidence=0.6 + 0.01 * i)
+        for name in (model, other) for i in range(12) for cond in (Condition(), at)
+    ]  # fmt: skip
+    return GradedTable.from_records(records)
+
+
+def test_long_names_are_cut_with_the_full_name_in_a_title(tmp_path: Path) -> None:
+    html = (write_report(names_table(LONG), tmp_path, bootstrap=0)).read_text(encoding="utf-8")
+    assert "L" * 61 not in re.sub(r'title="[^"]*"', "", html), "no long run outside titles"
+    assert f'title="{LONG}"' in html, "full name on hover"
+    assert re.search(r"<bdi title=\"L{3000}\">L{59}…</bdi>", html)
+    # in the figures too: matplotlib draws text as paths, so a long title shows as a wide
+    # SVG; each figure stays a sane width
+    for width in re.findall(r'<svg[^>]* width="([\d.]+)pt"', html):
+        assert float(width) < 1200
+
+
+def test_bidi_controls_are_shown_and_isolated(tmp_path: Path) -> None:
+    html = (write_report(names_table("plain"), tmp_path, bootstrap=0)).read_text(encoding="utf-8")
+    assert "\u202e" not in html, "a right-to-left override never reaches the page"
+    assert "<bdi>gpt&lt;U+202E&gt;evil-name</bdi>" in html
+    assert "unicode-bidi: isolate" in html
+
+
+def test_a_megabyte_name_keeps_the_page_bounded(tmp_path: Path) -> None:
+    small = write_report(names_table("m"), tmp_path / "a", bootstrap=0).stat().st_size
+    huge = write_report(names_table("M" * 1_000_000), tmp_path / "b", bootstrap=0)
+    extra = huge.stat().st_size - small
+    # the name shows in ~20 cells, each with a title capped at 4,000 characters
+    assert extra < 150_000, f"page grew by {extra} bytes for a 1 MB name"
+    assert "(1000000 characters in all)" in huge.read_text(encoding="utf-8")
+
+
+def test_only_set_run_options_are_shown(tmp_path: Path) -> None:
+    from dontguess.tables import read_graded, write_graded
+
+    run = tmp_path / "run"
+    write_graded(simulate_graded(5, seed=0), run / "graded.parquet")
+    spec = {"spec": {"models": ["m"], "dataset": "d", "samples": 1, "limit": None,
+                     "generation": {"seed": None, "temperature": 0.0}}}  # fmt: skip
+    (run / "spec.json").write_text(json.dumps(spec))
+    html = write_report(read_graded(run), tmp_path / "o", bootstrap=0, sources=[str(run)])
+    text = html.read_text(encoding="utf-8")
+    assert "<td>samples=1, temperature=0.0</td>" in text
+    assert "None" not in text
+
+
+def test_intervals_and_reward_score_are_explained(report_dir: Path) -> None:
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>score [95% CI]</th>" in html
+    assert "resamples questions (items)" in html and "over records" not in html
+    assert "reward score: the same answers in the abstention-reward form" in html
+
+
+def test_no_interval_no_ci_header(tmp_path: Path) -> None:
+    html = write_report(simulate_graded(20, seed=0), tmp_path, bootstrap=0).read_text()
+    assert "95% CI" not in html and "<th>score</th>" in html
+    assert "No intervals: the bootstrap was off" in html
+
+
+def test_audit_without_answers_is_undefined_in_report_and_summary(tmp_path: Path) -> None:
+    """Issue 13: a server that was down gave `passes yes` at every target."""
+    at = Condition(rubric="open", target=0.75, style="penalty")
+    down = [Graded(f"q{i}", "m", None, at, ungraded_reason="Cannot connect") for i in range(5)]
+    html = write_report(GradedTable.from_records(down), tmp_path, bootstrap=0).read_text()
+    audit = html[html.index('id="audit"') : html.index("</section>", html.index('id="audit"'))]
+    assert "<td>no answered questions</td>" in audit and "<td>yes</td>" not in audit
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert [r["passes"] for r in summary["audit"]] == [None, None]
+    assert summary["audit"][0]["reason"] == "no answered questions"

@@ -15,7 +15,15 @@ import os
 import sys
 from typing import Any
 
-from dontguess.report._format import by_columns, fmt_num, jsonable, rubric_label, score_text
+from dontguess.report._format import (
+    by_columns,
+    fmt_num,
+    jsonable,
+    passes_text,
+    rubric_label,
+    score_header,
+    score_text,
+)
 
 __all__ = ["FORMATS", "emit_summary", "jsonable"]
 
@@ -107,7 +115,7 @@ def score_table(rows: list[dict[str, Any]]) -> Any:
         table.add_column(name)
     for name in ("scored at t", "n", "right", "wrong", "IDK", "ungraded"):
         table.add_column(name, justify="right")
-    table.add_column("score [95% CI]", justify="right", no_wrap=True)
+    table.add_column(score_header(rows), justify="right", no_wrap=True)
     ordered = sorted(rows, key=lambda r: str(r.get("model")))
     for i, row in enumerate(ordered):
         last = i + 1 == len(ordered) or ordered[i + 1].get("model") != row.get("model")
@@ -141,7 +149,7 @@ def audit_table(audit: list[dict[str, Any]]) -> Any:
         if row.get("summary"):
             table.add_row(
                 str(row.get("model")), "all", "", "", "", "",
-                fmt_num(row.get("max_shortfall")), _yes_no(row.get("passes")),
+                fmt_num(row.get("max_shortfall")), passes_text(row),
                 "", _yes_no(row.get("abstention_monotone")), end_section=True,
             )  # fmt: skip
             continue
@@ -153,7 +161,7 @@ def audit_table(audit: list[dict[str, Any]]) -> Any:
             fmt_num(row.get("answered_precision")),
             fmt_num(row.get("precision_lower")),
             fmt_num(row.get("shortfall")),
-            _yes_no(row.get("passes")),
+            passes_text(row),
             fmt_num(row.get("abstention_rate"), ".1%"),
             _yes_no(row.get("abstention_monotone")),
         )

@@ -35,13 +35,6 @@ def register(subparsers: Any) -> None:
     )
     add_scoring_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument(
-        "--bootstrap",
-        type=int,
-        default=1000,
-        metavar="N",
-        help="bootstrap resamples for the score intervals (default 1000; 0: none)",
-    )
     parser.add_argument("--title", default="dontguess report", help="page title")
     parser.set_defaults(func=_run)
 

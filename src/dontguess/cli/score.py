@@ -22,8 +22,8 @@ averaged over graded records (t=0 is plain accuracy; penalties 0, 1, 3, 9 at t=0
 examples:
   dontguess example --out example.jsonl
   dontguess score example.jsonl
-  dontguess score example.jsonl --by topic --bootstrap 1000 --format json
-  dontguess score runs/my-run --targets 0,0.9 --format csv > scores.csv
+  dontguess score example.jsonl --by topic --bootstrap-seed 7 --format json
+  dontguess score example.jsonl --targets 0,0.9 --bootstrap 0 --format csv
 """
 
 
@@ -45,6 +45,16 @@ def parse_targets(text: str) -> list[float]:
     return targets
 
 
+class _DeprecatedSeed(argparse.Action):
+    """``--seed`` of ``score``/``report``: the bootstrap seed, now ``--bootstrap-seed``."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        import sys
+
+        print(f"{parser.prog}: note: --seed is deprecated, use --bootstrap-seed", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
     """The options shared by ``score`` and ``report``."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="graded-records file or run dir")
@@ -61,7 +71,26 @@ def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also score open-rubric records at targets other than the one they were told",
     )
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples (of questions) for the 95%% score intervals "
+        "(default 1000; 0: none, faster)",
+    )
+    parser.add_argument(
+        "--bootstrap-seed",
+        dest="seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the bootstrap resampling (default 0)",
+    )
+    # Old spelling, easily confused with `run --seed` (the server's sampling seed): hidden.
+    parser.add_argument(
+        "--seed", dest="seed", type=int, action=_DeprecatedSeed, help=argparse.SUPPRESS
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -75,13 +104,6 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scoring_arguments(parser)
-    parser.add_argument(
-        "--bootstrap",
-        type=int,
-        default=0,
-        metavar="N",
-        help="bootstrap resamples for CIs (0: none)",
-    )
     parser.add_argument(
         "--format",
         choices=("table", "json", "csv"),

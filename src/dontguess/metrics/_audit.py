@@ -14,19 +14,32 @@ from dontguess._intervals import check_confidence_level, norm_ppf, wilson_bounds
 from dontguess.records import GradedTable
 from dontguess.scoring._summary import check_table, group_table
 
-__all__ = ["calibration_audit"]
+__all__ = ["NO_ANSWERS", "calibration_audit"]
+
+#: Why a target's audit is undefined: it has no answered (right or wrong) record.
+NO_ANSWERS = "no answered questions"
 
 
-def _monotone(rates: list[float], ns: list[int], z: float) -> list[bool]:
-    """Per target: abstention not significantly below that at the previous (lower) target."""
-    out = [True]
-    for k in range(1, len(rates)):
-        p0, p1, n0, n1 = rates[k - 1], rates[k], ns[k - 1], ns[k]
-        if any(math.isnan(x) for x in (p0, p1)):
-            out.append(True)
+def _monotone(rates: list[float], ns: list[int], z: float) -> list[bool | None]:
+    """Per target: abstention not significantly below that at the nearest lower target.
+
+    Compared with the nearest lower target whose abstention rate is defined; ``None`` where
+    the target's own rate is undefined (no graded record), ``True`` where there is nothing
+    lower to compare with.
+    """
+    out: list[bool | None] = []
+    prev: int | None = None
+    for k, p1 in enumerate(rates):
+        if math.isnan(p1):
+            out.append(None)
             continue
-        se = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
-        out.append(p0 - p1 - z * se <= 0.0)
+        if prev is None:
+            out.append(True)
+        else:
+            p0, n0, n1 = rates[prev], ns[prev], ns[k]
+            se = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
+            out.append(p0 - p1 - z * se <= 0.0)
+        prev = k
     return out
 
 
@@ -56,8 +69,9 @@ def _target_rows(
                 "answered_precision": precision,
                 "precision_lower": float(lower[k]),
                 "precision_upper": float(upper[k]),
-                "shortfall": max(0.0, t - precision) if answered else 0.0,
-                "passes": bool(not answered or upper[k] >= t),
+                "shortfall": max(0.0, t - precision) if answered else math.nan,
+                "passes": bool(upper[k] >= t) if answered else None,
+                "reason": None if answered else NO_ANSWERS,
                 "abstention_rate": abst[k],
                 "abstention_monotone": mono[k],
             }
@@ -78,15 +92,20 @@ def calibration_audit(
     Statistic, per stated t:
         * ``answered_precision`` = C/(C+I); ``precision_lower`` / ``precision_upper`` are
           one-sided Wilson bounds at ``confidence_level``.
-        * ``shortfall`` = max(0, t − answered_precision): how far precision falls below t
-          (0 when nothing was answered, since abstaining everywhere breaks no promise).
+        * ``shortfall`` = max(0, t − answered_precision): how far precision falls below t.
         * ``passes``: not (precision_upper < t), i.e. the data do not show precision below t
-          at the chosen level. A model that answers nothing passes.
+          at the chosen level.
+        * With no answered record at t (all abstained, or all ungraded, e.g. a server that
+          was down) the audit is undefined, not passed: ``passes`` is ``None``,
+          ``answered_precision`` and ``shortfall`` are nan and ``reason`` is
+          ``"no answered questions"`` (``reason`` is ``None`` on defined rows).
         * ``abstention_monotone``: abstention at t is not significantly (one-sided z test on two
-          proportions, same level) below abstention at the next lower stated t.
+          proportions, same level) below abstention at the nearest lower stated t (``None``
+          when t has no graded record).
     Per model, one summary row (``summary`` = True) with ``max_shortfall`` (the largest
-    shortfall over its targets and styles; the audit's one number, 0 is best), ``passes``
-    (every target passes and abstention is monotone) and ``n_targets``.
+    shortfall over its defined targets; the audit's one number, 0 is best), ``passes`` (every
+    defined target passes and abstention is monotone; ``None`` when no target is defined),
+    ``n_targets``, ``n_undefined`` (targets without an answered record) and ``reason``.
 
     Args:
         table: graded records; closed-rubric ones are skipped.
@@ -102,6 +121,10 @@ def calibration_audit(
     >>> rows = calibration_audit(GradedTable.from_records(recs))
     >>> rows[0]["answered_precision"], rows[0]["passes"], rows[-1]["max_shortfall"]
     (0.125, False, 0.625)
+    >>> idk = [Graded(f"q{i}", "m", Verdict.ABSTAINED, at(0.9)) for i in range(3)]
+    >>> rows = calibration_audit(GradedTable.from_records(idk))
+    >>> rows[0]["passes"], rows[0]["reason"], rows[-1]["passes"]
+    (None, 'no answered questions', None)
     """
     check_confidence_level(confidence_level)
     check_table(table)
@@ -117,17 +140,25 @@ def calibration_audit(
     rows: list[dict[str, Any]] = []
     for (model, style), cell in sorted(cells.items()):
         rows.extend(_target_rows(model, style, sorted(cell), confidence_level))
-    summaries = []
-    for model in sorted({r["model"] for r in rows}):
-        mine = [r for r in rows if r["model"] == model]
-        summaries.append(
-            {
-                "model": model,
-                "summary": True,
-                "n_targets": len(mine),
-                "max_shortfall": max(r["shortfall"] for r in mine),
-                "passes": all(r["passes"] and r["abstention_monotone"] for r in mine),
-                "abstention_monotone": all(r["abstention_monotone"] for r in mine),
-            }
-        )
+    summaries = [_summary(model, [r for r in rows if r["model"] == model])
+                 for model in sorted({r["model"] for r in rows})]  # fmt: skip
     return rows + summaries
+
+
+def _summary(model: str, mine: list[dict[str, Any]]) -> dict[str, Any]:
+    """One model's summary row over its target rows (undefined targets are left out)."""
+    defined = [r for r in mine if r["passes"] is not None]
+    monotone = [r["abstention_monotone"] for r in mine if r["abstention_monotone"] is not None]
+    failed = any(not r["passes"] for r in defined) or not all(monotone)
+    undefined = len(mine) - len(defined)
+    return {
+        "model": model,
+        "summary": True,
+        "n_targets": len(mine),
+        "n_undefined": undefined,
+        "max_shortfall": max((r["shortfall"] for r in defined), default=math.nan),
+        "passes": None if not defined else not failed,
+        "reason": (NO_ANSWERS if not defined else
+                   f"{undefined} of {len(mine)} targets: {NO_ANSWERS}" if undefined else None),
+        "abstention_monotone": all(monotone) if monotone else None,
+    }  # fmt: skip

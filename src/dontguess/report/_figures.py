@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dontguess.errors import MissingDependencyError
+from dontguess.report._html import visible_text
 
 __all__ = ["outcome_bars_svg", "reliability_svg", "risk_coverage_svg", "score_curve_svg"]
 
@@ -39,8 +40,18 @@ def _to_svg(fig: Any) -> str:
     return _PROLOGUE.sub("", buf.getvalue(), count=1)
 
 
-def _plain(text: str) -> str:
-    """Text shown literally by matplotlib: no mathtext, no hidden ``_``-prefixed labels."""
+def _plain(text: str, limit: int = 40) -> str:
+    """Text shown literally by matplotlib: no mathtext, no hidden ``_``-prefixed labels.
+
+    Cut to ``limit`` characters (a 3,000-character model name would otherwise squeeze the
+    figure to nothing), with bidi controls made visible.
+
+    >>> print(_plain("_x$1"), _plain("m" * 50, limit=5))
+     _x\\$1 mmmm…
+    """
+    text, _ = visible_text(text, limit)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     text = text.replace("$", r"\$")
     return " " + text if text.startswith("_") else text
 
@@ -63,7 +74,7 @@ def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
         conditions.setdefault(_condition_key(row.get("stated_target")), row)
     models = sorted(by_model)
     fig, axes = plt.subplots(
-        1, len(models), figsize=(2.2 + 2.0 * len(models), 3.4), sharey=True, squeeze=False
+        1, len(models), figsize=(3.0 + 2.6 * len(models), 4.4), sharey=True, squeeze=False
     )
     for ax, model in zip(axes[0], models, strict=True):
         conditions = by_model[model]
@@ -74,7 +85,7 @@ def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
             values = [_rate(conditions[k].get(metric)) for k in keys]
             ax.bar(labels, values, bottom=bottom, color=color, label=_LABELS[metric], width=0.7)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_title(_plain(model), fontsize=9)
+        ax.set_title(_plain(model, 28), fontsize=10)
         ax.set_ylim(0, 1)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     axes[0][0].set_ylabel("share of records")
@@ -95,7 +106,7 @@ def reliability_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]
         curves: model → (mean confidence per non-empty bin, accuracy per bin).
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(4.2, 4.0))
+    fig, ax = plt.subplots(figsize=(5.4, 5.0))
     ax.plot([0, 1], [0, 1], color="#777777", linestyle=":", label="perfect calibration")
     for model, (conf, acc) in sorted(curves.items()):
         ax.plot(list(conf), list(acc), marker="o", markersize=3, label=_plain(model))
@@ -103,7 +114,7 @@ def reliability_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]
     ax.set_ylim(0, 1)
     ax.set_xlabel("stated confidence (bin mean)")
     ax.set_ylabel("share right")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
     return _to_svg(fig)
 
 
@@ -114,14 +125,14 @@ def risk_coverage_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float
         curves: model → (coverage values, risk values).
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(4.2, 4.0))
+    fig, ax = plt.subplots(figsize=(5.4, 5.0))
     for model, (coverage, risk) in sorted(curves.items()):
         ax.plot(list(coverage), list(risk), label=_plain(model))
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("coverage (share answered)")
     ax.set_ylabel("risk (share of answers wrong)")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
     return _to_svg(fig)
 
 
@@ -129,7 +140,7 @@ def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     """Score against t per model: closed rubric re-scored at each t (dashed) and open rubric
     at its stated t (solid), with bootstrap intervals as error bars when present."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     models = sorted({str(r["model"]) for r in rows})
     for k, model in enumerate(models):
@@ -150,7 +161,7 @@ def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
             x = [float(r["score_target"]) for r in part]
             y = [_rate(r.get("score")) for r in part]
             ax.plot(x, y, style, marker="o", markersize=3, color=color,
-                    label=_plain(f"{model} ({label})"))  # fmt: skip
+                    label=f"{_plain(model, 32)} ({label})")  # fmt: skip
             if all(r.get("score_ci_low") is not None for r in part):
                 low = [yi - float(r["score_ci_low"]) for yi, r in zip(y, part, strict=True)]
                 high = [float(r["score_ci_high"]) - yi for yi, r in zip(y, part, strict=True)]
@@ -158,5 +169,5 @@ def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     ax.axhline(0.0, color="#777777", linewidth=0.8)
     ax.set_xlabel("confidence target t (penalty t/(1−t))")
     ax.set_ylabel("score")
-    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return _to_svg(fig)

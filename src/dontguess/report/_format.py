@@ -6,7 +6,15 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["by_columns", "fmt_num", "jsonable", "rubric_label", "score_text"]
+__all__ = [
+    "by_columns",
+    "fmt_num",
+    "jsonable",
+    "passes_text",
+    "rubric_label",
+    "score_header",
+    "score_text",
+]
 
 #: Score-row keys that are not ``--by`` group columns.
 ROW_KEYS = frozenset(
@@ -75,3 +83,32 @@ def score_text(row: Mapping[str, Any]) -> str:
     if not _missing(low) and not _missing(high):
         text += f" [{fmt_num(low)}, {fmt_num(high)}]"
     return text
+
+
+def score_header(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``score [95% CI]`` when some row carries an interval, else plain ``score``.
+
+    >>> score_header([{"score": 0.5}]), score_header([{"score_ci_low": 0.1, "score_ci_high": 0.2}])
+    ('score', 'score [95% CI]')
+    """
+    has_ci = any(
+        not _missing(r.get("score_ci_low")) and not _missing(r.get("score_ci_high")) for r in rows
+    )
+    return "score [95% CI]" if has_ci else "score"
+
+
+def passes_text(row: Mapping[str, Any]) -> str:
+    """An audit row's verdict: ``yes``, ``NO``, or why it is undefined.
+
+    >>> passes_text({"passes": True}), passes_text({"passes": False})
+    ('yes', 'NO')
+    >>> passes_text({"passes": None, "reason": "no answered questions"})
+    'no answered questions'
+    >>> passes_text({"passes": True, "reason": "1 of 4 targets: no answered questions"})
+    'yes (1 of 4 targets: no answered questions)'
+    """
+    passes, reason = row.get("passes"), row.get("reason")
+    if passes is None:
+        return str(reason or "–")
+    text = "yes" if passes else "NO"
+    return f"{text} ({reason})" if reason else text

@@ -9,8 +9,15 @@ from typing import Any
 import numpy as np
 
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, GradedTable, Verdict
-from dontguess.report._format import by_columns, fmt_num, rubric_label, score_text
-from dontguess.report._html import Markup, section, table_html
+from dontguess.report._format import (
+    by_columns,
+    fmt_num,
+    passes_text,
+    rubric_label,
+    score_header,
+    score_text,
+)
+from dontguess.report._html import Markup, section, shown, table_html
 
 __all__ = [
     "answers_section",
@@ -22,6 +29,7 @@ __all__ = [
     "scores_section",
 ]
 
+_ANSWER_CHARS = 2000  # an answer shown longer than this is cut (its head in the title)
 _VERDICT_ORDER = [
     (VERDICT_CODES[Verdict.CORRECT], "correct"),
     (VERDICT_CODES[Verdict.INCORRECT], "incorrect"),
@@ -35,10 +43,15 @@ def overview_section(table: GradedTable, sources: Sequence[str]) -> Markup:
     rows = []
     for model in sorted(set(table.model.tolist())):
         verdict = table.verdict[table.model == model]
-        rows.append([model, len(verdict), *(int(np.sum(verdict == c)) for c, _ in _VERDICT_ORDER)])
+        counts = (int(np.sum(verdict == c)) for c, _ in _VERDICT_ORDER)
+        rows.append([shown(model), len(verdict), *counts])
+    listed = Markup(", ".join(shown(s, 120) for s in sources))
     parts: list[Markup | str] = [
-        f"{len(table)} graded records from {len(rows)} model(s)."
-        + (f" Sources: {', '.join(sources)}." if sources else ""),
+        Markup(
+            f"<p>{len(table)} graded records from {len(rows)} model(s)."
+            + (f" Sources: {listed}." if sources else "")
+            + "</p>"
+        ),
         table_html(["model", "records", "correct", "incorrect", "abstained", "ungraded"], rows),
     ]
     runs = runs_table(sources)
@@ -65,18 +78,29 @@ def runs_table(sources: Sequence[str]) -> Markup | None:
         try:
             doc = json.loads((path / "spec.json").read_text(encoding="utf-8"))
             spec = doc.get("spec", {})
-            models = ", ".join(str(m) for m in spec.get("models", []))
+            models: Markup | str = Markup(", ".join(shown(m) for m in spec.get("models", [])))
             dataset = f"{spec.get('dataset', '?')} ({spec.get('dataset_hash', '?')})"
-            extra = f"samples={spec.get('samples')}, limit={spec.get('limit')}"
+            extra = _set_options(spec)
             revision = str(doc.get("git_revision") or "")[:12]
-        except (OSError, ValueError, AttributeError) as exc:
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
             models, dataset, extra, revision = f"spec.json unreadable: {exc}", "", "", ""
         done = "finished" if (path / "DONE").exists() else "NOT finished (no DONE): partial"
-        rows.append([source, done, models, dataset, extra, revision])
+        rows.append([shown(source, 120), done, models, shown(dataset, 120), extra, revision])
     if not rows:
         return None
     headers = ["run directory", "status", "models", "dataset (hash)", "options", "git"]
     return table_html(headers, rows)
+
+
+def _set_options(spec: Mapping[str, Any]) -> str:
+    """The run's options that were set (``None`` ones, such as no ``limit``, are left out).
+
+    >>> _set_options({"samples": 1, "limit": None, "generation": {"seed": None, "api": "chat"}})
+    'samples=1, api=chat'
+    """
+    options = {"samples": spec.get("samples"), "limit": spec.get("limit")}
+    options.update(spec.get("generation") or {})
+    return ", ".join(f"{k}={v}" for k, v in options.items() if v is not None)
 
 
 def figure_section(svg: str) -> Markup:
@@ -95,14 +119,14 @@ def scores_section(rows: Sequence[Mapping[str, Any]], curve_svg: str = "") -> Ma
     groups = by_columns(rows)
     headers = ["model", "rubric", *groups, "scored at t", "penalty", "n", "right", "wrong"]
     headers += ["IDK", "ungraded", "accuracy", "error", "abstain", "attempted acc."]
-    headers += ["score [CI]", "reward score"]
+    headers += [score_header(rows), "reward score"]
     body = []
     for row in sorted(rows, key=lambda r: str(r.get("model"))):
         body.append(
             [
-                row.get("model"),
+                shown(row.get("model")),
                 rubric_label(row.get("stated_target"), row.get("style")),
-                *(row.get(g, "") for g in groups),
+                *(shown(row.get(g, "")) for g in groups),
                 fmt_num(row.get("score_target"), "g"),
                 fmt_num(row.get("penalty"), "g"),
                 row.get("n"),
@@ -125,7 +149,22 @@ def scores_section(rows: Sequence[Mapping[str, Any]], curve_svg: str = "") -> Ma
         plot,
         table_html(headers, body, cls="scores"),
         "Closed-rubric records are scored at every target; open-rubric records at the target "
-        "their prompt stated. Intervals are percentile bootstrap intervals over records.",
+        "their prompt stated. score: mean points with +1 per right answer, −t/(1−t) per wrong "
+        "one and 0 per “I don't know”, over graded records. reward score: the same answers in "
+        "the abstention-reward form of the paper's experiments (1 right, 0 wrong, t for “I "
+        "don't know”), which equals t + (1 − t) × score, so it ranks models the same way but "
+        "lies in [0, 1]. " + _interval_note(rows),
+    )
+
+
+def _interval_note(rows: Sequence[Mapping[str, Any]]) -> str:
+    """How the score intervals were computed (docs/scoring.md), or that there are none."""
+    if score_header(rows) == "score":
+        return "No intervals: the bootstrap was off (--bootstrap 0)."
+    return (
+        "[95% CI]: percentile bootstrap interval that resamples questions (items) with "
+        "replacement; all samples of one question move together, so asking a question "
+        "several times adds no false precision (docs/scoring.md)."
     )
 
 
@@ -140,14 +179,14 @@ def audit_section(audit: Sequence[Mapping[str, Any]]) -> Markup:
         summary = bool(row.get("summary"))
         body.append(
             [
-                row.get("model"),
+                shown(row.get("model")),
                 "all targets" if summary else rubric_label(row.get("stated_target")),
                 "" if summary else row.get("n"),
                 "" if summary else row.get("n_answered"),
                 "" if summary else fmt_num(row.get("answered_precision")),
                 "" if summary else fmt_num(row.get("precision_lower")),
                 fmt_num(row.get("max_shortfall" if summary else "shortfall")),
-                _yes_no(row.get("passes")),
+                passes_text(row),
                 "" if summary else fmt_num(row.get("abstention_rate"), ".1%"),
                 _yes_no(row.get("abstention_monotone")),
             ]
@@ -158,7 +197,9 @@ def audit_section(audit: Sequence[Mapping[str, Any]]) -> Markup:
         table_html(headers, body, cls="audit"),
         "A behaviourally calibrated model answers only when its chance of being right exceeds "
         "the stated t, so its precision among answered questions is at least t and it abstains "
-        "more as t grows. “lower bound” is a one-sided confidence bound on that precision.",
+        "more as t grows. “lower bound” is a one-sided confidence bound on that precision. "
+        "A target where the model answered nothing (or nothing was graded) is “no answered "
+        "questions”: undefined, neither a pass nor a failure.",
     )
 
 
@@ -169,7 +210,7 @@ def calibration_section(
     headers = ["model", "rubric", "n", "accuracy", "mean confidence", "Brier", "ECE", "AURC"]
     body = [
         [
-            row.get("model"),
+            shown(row.get("model")),
             rubric_label(row.get("stated_target")),
             row.get("n"),
             fmt_num(row.get("accuracy"), ".1%"),
@@ -207,12 +248,12 @@ def answers_section(table: GradedTable, *, per_verdict: int = 3) -> Markup:
                     text = f"[{table.ungraded_reason[i]}] {text}".rstrip()
                 body.append(
                     [
-                        model,
+                        shown(model),
                         name,
-                        table.item_id[i],
+                        shown(table.item_id[i]),
                         rubric_label(float(table.stated_target[i]), table.style[i]),
                         fmt_num(float(table.confidence[i]), ".2f"),
-                        text,
+                        shown(text, _ANSWER_CHARS),
                     ]
                 )
     reasons = Counter(
@@ -226,7 +267,7 @@ def answers_section(table: GradedTable, *, per_verdict: int = 3) -> Markup:
         )
     ]
     if reasons:
-        rows = [[m, r, c] for (m, r), c in sorted(reasons.items())]
+        rows = [[shown(m), shown(r, _ANSWER_CHARS), c] for (m, r), c in sorted(reasons.items())]
         parts += ["Why records are ungraded:", table_html(["model", "reason", "records"], rows)]
     return section("answers", f"Sample answers (up to {per_verdict} per verdict)", *parts)
 
