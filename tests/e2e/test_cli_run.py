@@ -46,14 +46,20 @@ def test_bad_input_exits_2_and_writes_nothing(
 
 
 def test_errored_requests_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
+    from standin_fixture import standin
+
     questions = tmp_path / "q.jsonl"
-    questions.write_text('{"id": "a", "question": "Q?", "answer": "x"}\n')
+    questions.write_text('{"id": "a", "question": "BAD REQUEST?", "answer": "x"}\n')
     out = tmp_path / "run"
-    rc = main(["run", "--model", "openai:m@http://127.0.0.1:9/v1", "--dataset", str(questions),
-               "--rubric", "closed", "--max-retries", "1", "--retry-delay", "0", "--out",
-               str(out), "--format", "csv"])  # fmt: skip
+    with standin() as s:
+        rc = main(["run", "--model", f"openai:m@{s.url}", "--dataset", str(questions),
+                   "--rubric", "closed", "--out", str(out), "--format", "csv"])  # fmt: skip
     err = capsys.readouterr().err
-    assert rc == 1 and "1 of 1 requests ended in error" in err and "gave up after 2" in err
+    assert rc == 1 and "1 of 1 requests ended in error" in err and "HTTP 400" in err
+    assert "(1 sent: 0 answered, 1 failed; 0 from the journal)" in err
     assert (out / "DONE").exists()
 
 
@@ -69,7 +75,11 @@ def test_score_and_report_read_the_run_directory(
     ran = json.loads(capsys.readouterr().out)
     assert main(["score", str(out), "--format", "json", "--targets", "0,0.5"]) == 0
     scored = json.loads(capsys.readouterr().out)
-    assert scored["rows"] == ran["rows"]
+    # score adds bootstrap intervals (score_ci_*) that run leaves empty
+    def point(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in r.items() if not k.startswith("score_ci")} for r in rows]
+
+    assert point(scored["rows"]) == point(ran["rows"])
     assert main(["report", str(out), "--out", str(tmp_path / "report")]) == 0
     assert (tmp_path / "report" / "report.html").exists()
 

@@ -1,7 +1,7 @@
 """A loopback OpenAI-compatible stand-in server (aiohttp.web), run as a subprocess.
 
     python tests/standin/standin_server.py --port 0 [--latency-ms 50] [--fail-rate 0.2]
-        [--sampled] [--max-n M]
+        [--sampled] [--max-n M] [--status-after N CODE]
 
 prints ``PORT <n>`` once listening. Serves ``POST /v1/chat/completions`` and
 ``/v1/completions`` with answers from :mod:`standin_model` (``--instant`` answers "42"
@@ -17,6 +17,10 @@ answer; with it choice ``j`` of a body with seed ``s`` (0 if absent) is the stan
 Faults (``--fail-rate p``): each request fails with probability p, in one of five ways:
 429 with ``Retry-After``, 500, a hang (time-out on the client), a dropped connection, or a
 200 with a malformed JSON body.
+
+``--status-after N CODE``: the first N requests are answered, every later one gets HTTP
+CODE with an OpenAI-style error body (``--status-after 0 401``: a server that refuses the
+key; ``--status-after 10 401``: a key revoked mid-run). These are counted as faults too.
 """
 
 from __future__ import annotations
@@ -108,6 +112,10 @@ async def completions(request: web.Request) -> web.StreamResponse:
     chat = request.path.endswith("/chat/completions")
     if st.args.latency_ms:
         await asyncio.sleep(st.args.latency_ms / 1000)
+    if st.args.status_after and sum(st.answered.values()) >= int(st.args.status_after[0]):
+        code = int(st.args.status_after[1])
+        st.faults[str(code)] += 1
+        return web.json_response({"error": {"message": f"status {code}"}}, status=code)
     if st.args.instant:
         st.answered[key] += 1
         return web.Response(body=_reply(body, ["42"] * n, chat), content_type="application/json")
@@ -165,4 +173,5 @@ if __name__ == "__main__":
     p.add_argument("--instant", action="store_true")
     p.add_argument("--sampled", action="store_true", help="choice j answers draw seed+j")
     p.add_argument("--max-n", type=int, default=0, help="return at most this many choices")
+    p.add_argument("--status-after", nargs=2, metavar=("N", "CODE"), help="then HTTP CODE")
     asyncio.run(main(p.parse_args()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
@@ -44,8 +45,17 @@ samples (--samples K):
 
 run directory (--out): spec.json, journal.sqlite, graded.parquet, graded.jsonl,
 summary.json, DONE (last). Rerunning the same command resumes: requests already answered
-are not sent again; requests that ended in error are retried. Exit status: 0 all requests
-answered, 1 some ended in error (the summary says how many and why), 2 bad input.
+are not sent again; requests that ended in error are retried. One run at a time per
+directory (a second one is refused, naming the first). A rerun replaces the graded files
+and DONE together only when it finishes, so a failed rerun keeps the last finished result;
+a first run that fails before any answer leaves no directory.
+
+failures: a server that cannot be used at all (unreachable from the start, 401/403, 404 on
+the API path) stops the run at once: nothing more is sent, nothing is scored, no DONE;
+answers already received stay in the journal. 429, 5xx, time-outs and dropped connections
+are retried (--max-retries, --retry-delay). Exit status: 0 all requests answered, 1 some
+ended in error (the summary says how many and why) or the server could not be used, 2 bad
+input or the directory is in use by another run.
 
 examples:
   dontguess run --model scripted:calibrated --dataset simpleqa --limit 200 --out runs/sim
@@ -124,6 +134,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from dontguess.backends.base import FatalBackendError
     from dontguess.cli._output import emit_summary
     from dontguess.errors import InputError
     from dontguess.grading import DeterministicGrader
@@ -157,14 +168,39 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    except FatalBackendError as exc:
+        _fatal_message(exc, Path(args.out))
+        return 1
     emit_summary(result.summary["rows"], result.summary["audit"], args.format)
+    return _report(result, args)
+
+
+def _fatal_message(exc: Exception, out: Path) -> None:
+    """One line: the backend's reason (endpoint, what to check) and what was kept."""
+    kept = (
+        f"answers received before it are kept in {out}/journal.sqlite; rerun the same "
+        "command once it is fixed"
+        if (out / "journal.sqlite").exists()
+        else "nothing was written"
+    )
+    print(f"dontguess run: error: {exc} (run stopped, nothing scored; {kept})", file=sys.stderr)
+
+
+def _report(result: Any, args: argparse.Namespace) -> int:
+    """The closing lines on stderr; the exit status (1 when requests ended in error)."""
     req, tokens = result.summary["requests"], result.summary["tokens"]
     # with --n-per-request a request answers several samples: count samples, say both
     unit = "samples" if args.n_per_request > 1 else "requests"
     calls = f" in {req['calls']} requests" if args.n_per_request > 1 else ""
+    if req.get("unreadable"):
+        print(
+            f"dontguess run: note: {req['unreadable']} unreadable journal rows were asked again",
+            file=sys.stderr,
+        )
     print(
         f"{len(result.records)} records, {req['total']} {unit} "
-        f"({req['sent']} sent{calls}, {req['resumed']} from the journal), "
+        f"({req['sent']} sent{calls}: {req['answered']} answered, {req['failed']} failed; "
+        f"{req['resumed']} from the journal), "
         f"tokens {tokens['prompt']} in / {tokens['completion']} out, "
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
