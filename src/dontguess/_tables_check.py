@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._tables_io import Where, string_array
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
 
@@ -31,26 +32,22 @@ _NULL_WORDS = frozenset(["", "nan", "null", "none", "na", "n/a"])
 _STYLES = ("", "penalty", "reward")
 #: Reason stored for an ungraded record whose file gives none.
 DEFAULT_UNGRADED_REASON = "ungraded (no reason given)"
+#: ``sample`` must be below this (every integer up to it is exact in float64 and int64).
+SAMPLE_LIMIT = 2**53
 
 
-class _Where:
-    """Turns a 0-based row index into the ``InputError`` location of that row."""
-
-    def __init__(self, path: str, first_line: int | None) -> None:
-        self.path = path
-        self.first_line = first_line
-
-    def error(self, row: int, message: str, cls: type[InputError] = InputError) -> InputError:
-        if self.first_line is None:
-            return cls(f"row {row + 1}: {message}", path=self.path)
-        return cls(message, path=self.path, line=self.first_line + row)
-
-
-def to_graded_table(table: Any, path: str, first_line: int | None) -> GradedTable:
-    """Check ``table`` (a pyarrow Table read from ``path``) and build the columnar records."""
-    where = _Where(path, first_line)
+def to_graded_table(table: Any, where: Where) -> GradedTable:
+    """Check ``table`` (a pyarrow Table read from ``where.path``) and build the columnar records."""
+    path = where.path
     if table.num_rows == 0:
         raise InputError("no records", path=path)
+    repeated = [c for c in dict.fromkeys(table.column_names) if table.column_names.count(c) > 1]
+    if repeated:
+        raise SchemaError(
+            f"column {repeated[0]!r} appears {table.column_names.count(repeated[0])} times; "
+            "column names must be unique",
+            path=path,
+        )
     missing = [c for c in REQUIRED if c not in table.column_names]
     if missing:
         raise SchemaError(
@@ -67,8 +64,12 @@ def to_graded_table(table: Any, path: str, first_line: int | None) -> GradedTabl
     style = _styles(table, target, where, n)
     sample = _samples(table, where, n)
     reason = _reasons(table, verdict, where, n)
-    answer = _text_or_blank(table, "answer", n)
-    groups = {name: text(table.column(name)) for name in table.column_names if name not in KNOWN}
+    answer = _text_or_blank(table, "answer", where, n)
+    groups = {
+        name: text(table.column(name), name, where)
+        for name in table.column_names
+        if name not in KNOWN
+    }
     return GradedTable(
         item_id=item_id,
         model=model,
@@ -83,26 +84,15 @@ def to_graded_table(table: Any, path: str, first_line: int | None) -> GradedTabl
     )
 
 
-def text(column: Any) -> npt.NDArray[np.object_]:
+def text(
+    column: Any, name: str, where: Where, *, nested_ok: bool = True
+) -> npt.NDArray[np.object_]:
     """A pyarrow column as an object array of ``str`` (null → ``""``; nested → JSON text).
 
     Goes through ``to_pylist`` on purpose: pyarrow's numpy conversions import pandas (seconds
     of start-up for a small file).
     """
-    import json
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_nested(column.type):
-        values = [
-            "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
-            for v in column.to_pylist()
-        ]
-        return _objects(values)
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = pc.cast(column, pa.string())
-    uniques, codes = _encode(column)
+    uniques, codes = _encode(strings(column, name, where, nested_ok=nested_ok))
     table = _objects(["" if u is None else u for u in uniques])
     out: npt.NDArray[np.object_] = table[codes]
     return out
@@ -144,54 +134,110 @@ def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
     return out
 
 
-def _text_or_blank(table: Any, name: str, n: int) -> npt.NDArray[np.object_]:
+def strings(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Any:
+    """Column ``name`` as pyarrow strings; any type that is not text is an error naming a row.
+
+    Numbers, booleans, dates become their text; binary must be UTF-8; arrays and objects
+    become JSON text when ``nested_ok``, else are an error.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return strings(column.cast(kind.value_type), name, where, nested_ok=nested_ok)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    if pa.types.is_nested(kind):
+        if nested_ok:
+            return string_array(_json_text(v) for v in column.to_pylist())
+        row = _first_valid(column)
+        raise where.error(row, f"{name} must be a single value, got {_show(column[row])}")
+    try:
+        return pc.cast(column, pa.string())
+    except pa.ArrowInvalid:
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            row, value = _first_bad_utf8(column)
+            raise where.error(row, f"{name} is not UTF-8 text: {value!r}") from None
+        raise
+    except pa.ArrowNotImplementedError:
+        raise InputError(
+            f"column {name!r} has type {kind}, which cannot be read as text", path=where.path
+        ) from None
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _first_valid(column: Any) -> int:
+    import pyarrow.compute as pc
+
+    return max(int(pc.index(pc.is_valid(column), True).as_py()), 0)
+
+
+def _first_bad_utf8(column: Any) -> tuple[int, bytes]:
+    for row, value in enumerate(column.to_pylist()):
+        try:
+            if value is not None:
+                value.decode("utf-8")
+        except UnicodeDecodeError:
+            return row, value[:60]
+    return 0, b""
+
+
+def _show(scalar: Any) -> str:
+    """A short repr of one value for an error message."""
+    value = scalar.as_py()
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _text_or_blank(
+    table: Any, name: str, where: Where, n: int, *, nested_ok: bool = True
+) -> npt.NDArray[np.object_]:
     if name not in table.column_names:
         out = np.empty(n, dtype=object)
         out[:] = ""
         return out
-    return text(table.column(name))
+    return text(table.column(name), name, where, nested_ok=nested_ok)
 
 
-def _required_text(table: Any, name: str, where: _Where) -> npt.NDArray[np.object_]:
-    values = text(table.column(name))
+def _required_text(table: Any, name: str, where: Where) -> npt.NDArray[np.object_]:
+    values = text(table.column(name), name, where, nested_ok=False)
     blank = np.flatnonzero(values == "")
     if blank.size:
         raise where.error(int(blank[0]), f"empty {name}")
     return values
 
 
-def _lower_words(column: Any) -> list[str | None]:
-    """Trimmed, lower-cased text of each value (``None`` for null)."""
-    import pyarrow as pa
+def _lower_words(column: Any, name: str, where: Where) -> Any:
+    """Trimmed, lower-cased text of each value (a pyarrow string column; null stays null)."""
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = pc.cast(column, pa.string())
-    words: list[str | None] = pc.utf8_lower(pc.utf8_trim_whitespace(column)).to_pylist()
-    return words
+    return pc.utf8_lower(pc.utf8_trim_whitespace(strings(column, name, where)))
 
 
-def _verdicts(column: Any, where: _Where) -> npt.NDArray[np.int8]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = pc.cast(column, pa.string())
-    uniques, index = _encode(pc.utf8_lower(pc.utf8_trim_whitespace(column)))
+def _verdicts(column: Any, where: Where) -> npt.NDArray[np.int8]:
+    uniques, index = _encode(_lower_words(column, "verdict", where))
     bad_code = 99
     table = np.array([_VERDICT_LOOKUP.get(w, bad_code) for w in uniques], dtype=np.int8)
     codes: npt.NDArray[np.int8] = table[index]
     bad = np.flatnonzero(codes == bad_code)
     if bad.size:
-        raw = column[int(bad[0])].as_py()
         raise where.error(
             int(bad[0]),
-            f"verdict must be correct, incorrect, abstained, ungraded or empty; got {raw!r}",
+            "verdict must be correct, incorrect, abstained, ungraded or empty; "
+            f"got {_show(column[int(bad[0])])}",
         )
     return codes
 
 
-def _floats(table: Any, name: str, where: _Where, n: int) -> npt.NDArray[np.float64]:
+def _floats(table: Any, name: str, where: Where, n: int) -> npt.NDArray[np.float64]:
     """Column ``name`` as float64; missing column, null or a null word → ``nan``."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -199,24 +245,26 @@ def _floats(table: Any, name: str, where: _Where, n: int) -> npt.NDArray[np.floa
     if name not in table.column_names:
         return np.full(n, math.nan)
     column = table.column(name)
-    if pa.types.is_boolean(column.type) or pa.types.is_nested(column.type):
-        raise where.error(0, f"{name} must be a number, got {column[0].as_py()!r}")
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        return _float_values(pc.cast(column, pa.float64()))
-    if pa.types.is_null(column.type):
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_boolean(kind) or pa.types.is_nested(kind):
+        row = _first_valid(column)
+        raise where.error(row, f"{name} must be a number, got {_show(column[row])}")
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        # safe=False: an integer beyond 2**53 rounds; the range checks still catch it
+        return _float_values(pc.cast(column, pa.float64(), safe=False))
+    if pa.types.is_null(kind):
         return np.full(n, math.nan)
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = pc.cast(column, pa.string())
-    uniques, index = _encode(pc.utf8_lower(pc.utf8_trim_whitespace(column)))
+    uniques, index = _encode(_lower_words(column, name, where))
     parsed = np.empty(len(uniques))
     for k, word in enumerate(uniques):
         try:
             parsed[k] = math.nan if word is None or word in _NULL_WORDS else float(word)
         except ValueError:
             row = int(np.flatnonzero(index == k)[0])
-            raise where.error(
-                row, f"{name} must be a number, got {column[row].as_py()!r}"
-            ) from None
+            raise where.error(row, f"{name} must be a number, got {_show(column[row])}") from None
     out: npt.NDArray[np.float64] = parsed[index]
     return out
 
@@ -240,7 +288,7 @@ def _float_values(column: Any) -> npt.NDArray[np.float64]:
 
 
 def _check_range(
-    values: npt.NDArray[np.float64], name: str, where: _Where, *, upper_open: bool
+    values: npt.NDArray[np.float64], name: str, where: Where, *, upper_open: bool
 ) -> None:
     known = ~np.isnan(values)
     high_bad = values >= 1.0 if upper_open else values > 1.0
@@ -252,38 +300,44 @@ def _check_range(
 
 
 def _styles(
-    table: Any, target: npt.NDArray[np.float64], where: _Where, n: int
+    table: Any, target: npt.NDArray[np.float64], where: Where, n: int
 ) -> npt.NDArray[np.object_]:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
     if "style" in table.column_names:
-        words = _objects([w or "" for w in _lower_words(table.column("style"))])
+        column = table.column("style")
+        words = _objects([w or "" for w in _lower_words(column, "style", where).to_pylist()])
     else:
         words = np.full(n, "", dtype=object)
     bad = np.flatnonzero(~np.isin(words, np.array(_STYLES, dtype=object)))
     if bad.size:
         row = int(bad[0])
-        raw = table.column("style")[row].as_py() if "style" in table.column_names else None
-        raise where.error(row, f"style must be penalty, reward or empty; got {raw!r}")
+        raw = _show(table.column("style")[row])
+        raise where.error(row, f"style must be penalty, reward or empty; got {raw}")
     closed = np.isnan(target)
     words[closed] = ""
     words[~closed & (words == "")] = "penalty"
     return words
 
 
-def _samples(table: Any, where: _Where, n: int) -> npt.NDArray[np.int64]:
+def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
     values = _floats(table, "sample", where, n)
     values = np.where(np.isnan(values), 0.0, values)
-    bad = np.flatnonzero((values < 0) | (values != np.floor(values)) | np.isinf(values))
+    bad = np.flatnonzero(
+        (values < 0) | (values >= SAMPLE_LIMIT) | (values != np.floor(values)) | np.isinf(values)
+    )
     if bad.size:
         row = int(bad[0])
-        raise where.error(row, f"sample must be an integer >= 0, got {float(values[row])!r}")
+        raise where.error(
+            row,
+            f"sample must be an integer in [0, 2**53), got {_show(table.column('sample')[row])}",
+        )
     return values.astype(np.int64)
 
 
 def _reasons(
-    table: Any, verdict: npt.NDArray[np.int8], where: _Where, n: int
+    table: Any, verdict: npt.NDArray[np.int8], where: Where, n: int
 ) -> npt.NDArray[np.object_]:
-    reason = _text_or_blank(table, "ungraded_reason", n)
+    reason = _text_or_blank(table, "ungraded_reason", where, n, nested_ok=False)
     graded = verdict != UNGRADED_CODE
     bad = np.flatnonzero(graded & (reason != ""))
     if bad.size:

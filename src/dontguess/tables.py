@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 
 from dontguess._tables_check import KNOWN, to_graded_table
-from dontguess._tables_io import SUFFIXES, number_array, read_table, string_array
+from dontguess._tables_io import SUFFIXES, Where, number_array, read_table, string_array
+from dontguess._tables_unique import check_unique
 from dontguess.errors import InputError
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
 
@@ -56,30 +57,43 @@ RUN_FILES = ("graded.parquet", "graded.jsonl")
 _VERDICT_NAMES = {code: verdict.value for verdict, code in VERDICT_CODES.items()}
 
 
-def read_graded(paths: Sequence[str | Path] | str | Path) -> GradedTable:
+def read_graded(
+    paths: Sequence[str | Path] | str | Path, *, allow_duplicates: bool = False
+) -> GradedTable:
     """Read graded records from files or run directories and concatenate them.
 
     Args:
         paths: JSONL (``.jsonl``/``.ndjson``/``.json``, one object per line; a ``.json`` file
             may instead hold one array of objects), CSV or Parquet files, or run directories
             holding ``graded.parquet`` or ``graded.jsonl``.
+        allow_duplicates: keep records that repeat an (item_id, model, condition, sample)
+            key already read (each copy is then counted); by default a repeat is an error.
 
     Returns:
         One :class:`GradedTable`; grouping columns are unioned (missing values ``""``).
 
     Raises:
-        InputError: a file is missing, empty or holds a bad value (file, line, value named).
-        SchemaError: a required column (item_id, model, verdict) is missing.
+        InputError: a file is missing, empty, not UTF-8, nested or sized beyond the limits,
+            holds a bad value, or repeats a record (file, line or row, and value named).
+        SchemaError: a required column (item_id, model, verdict) is missing, or a column
+            name appears twice.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     if not paths:
         raise InputError("no input files given")
-    tables = [_read_one(Path(p)) for p in paths]
-    return concat_graded(tables)
+    parts = [_read_one(Path(p)) for p in paths]
+    table = concat_graded([t for t, _ in parts])
+    if not allow_duplicates:
+        stops = np.cumsum([len(t) for t, _ in parts]).tolist()
+        starts = [0, *stops[:-1]]
+        check_unique(table, [(w, a, b) for (_, w), a, b in zip(parts, starts, stops, strict=True)])
+    return table
 
 
-def _read_one(path: Path) -> GradedTable:
+def _read_one(path: Path) -> tuple[GradedTable, Where]:
+    import pyarrow as pa
+
     if path.is_dir():
         for name in RUN_FILES:
             if (path / name).is_file():
@@ -87,8 +101,11 @@ def _read_one(path: Path) -> GradedTable:
                 break
         else:
             raise InputError(f"a run directory must hold {' or '.join(RUN_FILES)}", path=str(path))
-    table, first_line = read_table(path)
-    return to_graded_table(table, str(path), first_line)
+    table, where = read_table(path)
+    try:
+        return to_graded_table(table, where), where
+    except pa.ArrowException as exc:  # a type no check foresaw: still an input error
+        raise InputError(f"cannot read the records: {exc}", path=str(path)) from None
 
 
 def concat_graded(tables: Sequence[GradedTable]) -> GradedTable:

@@ -195,7 +195,7 @@ def test_encoding_edge_cases(tmp_path: Path) -> None:
         read_graded(bad)
     header = tmp_path / "h.csv"
     header.write_bytes(b"item_id,m\xffodel,verdict\n1,a,correct\n")
-    with pytest.raises(InputError, match=r"h\.csv:1: the header line is not UTF-8"):
+    with pytest.raises(InputError, match=r"h\.csv:1: not UTF-8 text: bytes b'\\xff'"):
         read_graded(header)
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeffitem_id,model,verdict\r\n1,é,correct\r\n".encode())

@@ -72,6 +72,12 @@ def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
         help="also score open-rubric records at targets other than the one they were told",
     )
     parser.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="count every record even when several share one (item_id, model, condition, "
+        "sample); by default a repeat is an error naming both lines",
+    )
+    parser.add_argument(
         "--bootstrap",
         type=int,
         default=1000,
@@ -124,7 +130,7 @@ def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     targets = parse_targets(args.targets)
     if getattr(args, "bootstrap", 0) < 0:
         raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
-    table = read_graded(args.paths)
+    table = read_graded(args.paths, allow_duplicates=args.allow_duplicates)
     for path in map(Path, args.paths):
         if path.is_dir() and (path / "spec.json").is_file() and not (path / "DONE").exists():
             print(
