@@ -106,11 +106,13 @@ def test_body_and_logprobs_parsing() -> None:
         b'{"choices":[{"message":{"content":"Paris"},'
         b'"logprobs":{"content":[{"logprob":-0.5},{"logprob":-0.25}]}}]}'
     )
-    assert backend._parse(raw)[0].logprobs == (-0.5, -0.25)
+    assert backend._parser.parse(raw)[0].logprobs == (-0.5, -0.25)
     with pytest.raises(TransientBackendError, match="malformed"):
-        backend._parse(b'{"choices": []}')
+        backend._parser.parse(b'{"choices": []}')
     with pytest.raises(TransientBackendError, match="malformed"):
-        backend._parse(b'{"choices": [{"message": {"content": null}, "finish_reason": "stop"}]}')
+        backend._parser.parse(
+            b'{"choices": [{"message": {"content": null}, "finish_reason": "stop"}]}'
+        )
 
 
 @pytest.mark.parametrize(
@@ -125,7 +127,7 @@ def test_body_and_logprobs_parsing() -> None:
 )  # fmt: skip
 def test_final_empty_answers_are_errors_not_retries(choice: str, error: str) -> None:
     backend = OpenAIBackend("m", ["http://x/v1"])
-    (reply,) = backend._parse(f'{{"choices": [{choice}]}}'.encode())
+    (reply,) = backend._parser.parse(f'{{"choices": [{choice}]}}'.encode())
     assert reply.text is None and reply.error == error
 
 
@@ -160,7 +162,7 @@ def test_choices_are_ordered_by_index_and_usage_goes_on_the_first() -> None:
         b' {"index": 2, "message": {"content": null}, "finish_reason": "length"}],'
         b' "usage": {"prompt_tokens": 7, "completion_tokens": 9}}'
     )
-    a, b, c = backend._parse(raw)
+    a, b, c = backend._parser.parse(raw)
     assert (a.text, a.prompt_tokens, a.completion_tokens) == ("a", 7, 9)
     assert (b.text, b.prompt_tokens, b.completion_tokens) == ("b", None, None)
     assert c.text is None and c.error == "no answer text (finish_reason=length)"

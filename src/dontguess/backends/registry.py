@@ -3,7 +3,15 @@
 Spec forms:
 
 - ``openai:MODEL@URL[,URL...]``: an OpenAI-compatible server; several URLs are replicas.
-  Without ``@URL`` the base URL is ``OPENAI_BASE_URL`` (default ``https://api.openai.com/v1``).
+  Each URL is an absolute ``http://`` or ``https://`` base URL, usually ending in ``/v1``;
+  anything else (no scheme, no host, a user name or password, a query, a bad port) is an
+  :class:`~dontguess.errors.InputError` naming the bad part, raised before any request.
+  A pasted endpoint (``…/v1/chat/completions`` or ``…/v1/completions``) is cut back to its
+  base URL; ``--api`` chooses the endpoint.
+- ``openai:MODEL`` (no ``@URL``): the base URL is ``OPENAI_BASE_URL``, checked the same way,
+  or, only when that is unset or empty, :data:`DEFAULT_OPENAI_BASE_URL`. A spec such as
+  ``openai:m@127.0.0.1:8000/v1`` (a URL without its scheme) is refused rather than read as
+  a model name, so a key never goes to a host the user did not name.
   The key is ``api_key=`` or ``OPENAI_API_KEY``.
 - ``scripted:calibrated[,seed=S]``, ``scripted:guesser[,seed=S]``, ``scripted:table=PATH``.
 - ``hf:PATH``: a local Hugging Face model (needs ``pip install 'dontguess[hf]'``).
@@ -15,14 +23,23 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from dontguess.backends.base import Backend
 from dontguess.errors import InputError
 
-__all__ = ["DEFAULT_OPENAI_BASE_URL", "ModelSpec", "make_backend", "parse_spec"]
+__all__ = [
+    "DEFAULT_OPENAI_BASE_URL",
+    "ModelSpec",
+    "base_url",
+    "make_backend",
+    "parse_spec",
+]
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
-_URL_SPLIT = re.compile(r"@(?=https?://)")
+_URL_SPLIT = re.compile(r"@(?=https?://)", re.IGNORECASE)
+_ENDPOINTS = ("/chat/completions", "/completions")
+_OPENAI_OPTS = ("api", "concurrency", "timeout", "max_reply_bytes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +49,7 @@ class ModelSpec:
     Attributes:
         kind: ``openai``, ``scripted`` or ``hf``.
         model: the model name (openai), the scripted options, or the hf path.
-        urls: base URLs (openai only; empty means "from the environment").
+        urls: checked base URLs (openai only; empty means "from the environment").
     """
 
     kind: str
@@ -46,12 +63,18 @@ class ModelSpec:
 
 
 def parse_spec(spec: str) -> ModelSpec:
-    """Split ``spec`` into kind, model and URLs.
+    """Split ``spec`` into kind, model and checked base URLs.
 
     >>> parse_spec("openai:llama-3@http://a:8000/v1,http://b:8000/v1").urls
     ('http://a:8000/v1', 'http://b:8000/v1')
+    >>> parse_spec("openai:m@http://127.0.0.1:8000/v1/chat/completions").urls
+    ('http://127.0.0.1:8000/v1',)
     >>> parse_spec("scripted:calibrated,seed=2").name
     'scripted:calibrated,seed=2'
+    >>> parse_spec("openai:m@127.0.0.1:8000/v1")
+    Traceback (most recent call last):
+    ...
+    dontguess.errors.InputError: model spec 'openai:m@127.0.0.1:8000/v1': ...
     """
     kind, sep, rest = spec.partition(":")
     if not sep or kind not in ("openai", "scripted", "hf") or not rest:
@@ -61,27 +84,107 @@ def parse_spec(spec: str) -> ModelSpec:
     if kind != "openai":
         return ModelSpec(kind, rest)
     parts = _URL_SPLIT.split(rest, maxsplit=1)
-    model = parts[0]
-    urls = tuple(u.strip() for u in parts[1].split(",") if u.strip()) if len(parts) > 1 else ()
+    model, where = parts[0], f"model spec {spec!r}"
     if not model:
         raise InputError(f"model spec {spec!r} names no model")
+    if len(parts) == 1:
+        _no_bare_url(model, where)
+        return ModelSpec(kind, model)
+    urls = tuple(base_url(u, where=where) for u in parts[1].split(",") if u.strip())
     return ModelSpec(kind, model, urls)
+
+
+def _no_bare_url(model: str, where: str) -> None:
+    """Refuse ``MODEL@host...`` where the part after ``@`` is a URL without a scheme."""
+    head, at, tail = model.rpartition("@")
+    if not at or not (tail.lower() == "localhost" or any(c in tail for c in ".:/")):
+        return
+    if "://" in tail or re.match(r"(?i)https?:", tail):
+        raise InputError(f"{where}: URL {tail!r} must start with http:// or https://")
+    raise InputError(
+        f"{where}: {tail!r} after '@' looks like a URL without a scheme; write "
+        f"openai:{head}@http://{tail} (or https://). A model name holding '@' needs the "
+        "URL spelled out too: openai:NAME@https://HOST/v1"
+    )
+
+
+def base_url(url: str, *, where: str | None = None) -> str:
+    """``url`` checked as an absolute ``http(s)://host[:port]/path`` base URL.
+
+    A trailing ``/chat/completions`` or ``/completions`` (a pasted endpoint) and trailing
+    slashes are cut off, and the scheme is lower-cased.
+
+    Args:
+        url: the base URL as the user wrote it.
+        where: where it came from, for the message (a spec, ``OPENAI_BASE_URL``).
+
+    Raises:
+        InputError: naming ``where``, the URL and what is wrong with it.
+
+    >>> base_url("HTTP://127.0.0.1:8000/v1/")
+    'http://127.0.0.1:8000/v1'
+    >>> base_url("http://user:pw@host/v1")
+    Traceback (most recent call last):
+    ...
+    dontguess.errors.InputError: base URL 'http://user:pw@host/v1' holds a user name or ...
+    """
+    text = url.strip()
+
+    def bad(why: str) -> InputError:
+        return InputError(f"{where}: URL {text!r} {why}" if where else f"base URL {text!r} {why}")
+
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise bad("contains a space or a control character")
+    if "://" not in text:
+        raise bad(f"has no http:// or https:// scheme; write http://{text} (or https://)")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"is not a valid URL ({exc}); a port must be a number in 1..65535") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise bad(f"has scheme {parts.scheme!r}; only http:// and https:// are supported")
+    if "@" in parts.netloc:
+        raise bad("holds a user name or password; give the key with --api-key or OPENAI_API_KEY")
+    if not parts.hostname:
+        raise bad("has no host")
+    if port == 0:
+        raise bad("has port 0; a port must be a number in 1..65535")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise bad("has a query (?...) or fragment (#...); a base URL is scheme, host, port, path")
+    path = parts.path.rstrip("/")
+    for suffix in _ENDPOINTS:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)].rstrip("/")
+            break
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+def _openai_urls(parsed: ModelSpec) -> tuple[str, ...]:
+    """The spec's URLs, else ``OPENAI_BASE_URL`` (checked), else the default."""
+    if parsed.urls:
+        return parsed.urls
+    env = os.environ.get("OPENAI_BASE_URL", "").strip()
+    if env:
+        return (base_url(env, where="OPENAI_BASE_URL"),)
+    return (DEFAULT_OPENAI_BASE_URL,)
 
 
 def make_backend(spec: str, **opts: Any) -> Backend:
     """Build the backend a spec string names.
 
     Keyword options by kind: openai: ``api_key``, ``api`` (chat|completions),
-    ``concurrency``, ``timeout``; scripted: ``answer_key``, ``concurrency``; hf: passed to
-    ``HFBackend``. Options a kind does not use are ignored.
+    ``concurrency``, ``timeout``, ``max_reply_bytes`` (reply body cap, default 8 MiB);
+    scripted: ``answer_key``, ``concurrency``; hf: passed to ``HFBackend``. Options a kind
+    does not use are ignored. URLs are checked here, before any request is sent.
     """
     parsed = parse_spec(spec)
     if parsed.kind == "openai":
         from dontguess.backends.openai_compat import OpenAIBackend
 
-        urls = parsed.urls or (os.environ.get("OPENAI_BASE_URL") or DEFAULT_OPENAI_BASE_URL,)
+        urls = _openai_urls(parsed)
         key = opts.get("api_key") or os.environ.get("OPENAI_API_KEY")
-        keep = {k: opts[k] for k in ("api", "concurrency", "timeout") if opts.get(k) is not None}
+        keep = {k: opts[k] for k in _OPENAI_OPTS if opts.get(k) is not None}
         return OpenAIBackend(parsed.model, urls, api_key=key, **keep)
     if parsed.kind == "scripted":
         from dontguess.backends.scripted import ScriptedBackend
@@ -93,6 +196,7 @@ def make_backend(spec: str, **opts: Any) -> Backend:
         )
     from dontguess.backends.hf import HFBackend  # type: ignore[import-not-found,unused-ignore]
 
-    hf_opts = {k: v for k, v in opts.items() if k not in ("answer_key", "api_key", "api")}
+    drop = ("answer_key", "api_key", "api", "max_reply_bytes")
+    hf_opts = {k: v for k, v in opts.items() if k not in drop}
     backend: Backend = HFBackend(parsed.model, **hf_opts)
     return backend
