@@ -127,7 +127,7 @@ def test_default_url_only_when_none_is_given(monkeypatch: pytest.MonkeyPatch) ->
 def test_backend_checks_its_urls_too() -> None:
     with pytest.raises(InputError, match=r"^base URL 'localhost:8000/v1' has no http"):
         OpenAIBackend("m", ["localhost:8000/v1"])
-    with pytest.raises(InputError, match=r"reply size cap .* must be > 0"):
+    with pytest.raises(InputError, match=r"reply size cap .* must be at least 1 byte"):
         OpenAIBackend("m", ["http://h/v1"], max_reply_bytes=0)
 
 

@@ -116,7 +116,8 @@ class OpenAIBackend:
         api: ``"chat"`` or ``"completions"``.
         concurrency: requests in flight per base URL.
         timeout: seconds allowed for one request (connect + read).
-        max_reply_bytes: largest reply body read; a larger one is an error reply.
+        max_reply_bytes: largest reply body read, in bytes (default 8 MiB); a larger one
+            ends that request as an error reply naming the limit.
 
     Raises:
         InputError: a bad base URL or option, before anything is sent.
@@ -131,7 +132,7 @@ class OpenAIBackend:
         api: str = "chat",
         concurrency: int = 32,
         timeout: float = 120.0,
-        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+        max_reply_bytes: float = DEFAULT_MAX_REPLY_BYTES,
     ) -> None:
         if not base_urls:
             raise InputError(f"model {model!r}: no base URL given")
@@ -139,16 +140,16 @@ class OpenAIBackend:
             raise InputError(f"api must be 'chat' or 'completions', got {api!r}")
         if concurrency < 1:
             raise InputError(f"concurrency must be >= 1, got {concurrency}")
-        if max_reply_bytes < 1:
+        if not 1 <= max_reply_bytes < 2**53:  # NaN fails too
             raise InputError(
-                f"the reply size cap (max_reply_bytes, --max-reply-mb) must be > 0, "
-                f"got {max_reply_bytes}"
+                "the reply size cap (--max-reply-mb, max_reply_bytes=) must be at least "
+                f"1 byte and finite, got {max_reply_bytes} bytes"
             )
         self.name = f"openai:{model}"
         self.model = model
         self.api = api
         self.max_concurrency = concurrency * len(base_urls)
-        self.max_reply_bytes = max_reply_bytes
+        self.max_reply_bytes = int(max_reply_bytes)
         self._bases = [base_url(u) for u in base_urls]
         self._urls = [b + _API_PATHS[api] for b in self._bases]
         self._concurrency = concurrency

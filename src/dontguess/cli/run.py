@@ -126,6 +126,7 @@ def register(subparsers: Any) -> None:
     a("--seed", type=int, help="the server's sampling seed (sample i gets seed+i)")
     a("--logprobs", action="store_true", help="ask for per-token log-probabilities")
     a("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
+    a("--max-reply-mb", type=float, default=8.0, metavar="MIB", help="reply size cap (default 8)")
     a("--max-retries", type=int, default=6, help="retries of 429/5xx/time-outs (default 6)")
     a("--retry-delay", type=float, default=0.5, help="first backoff in seconds (default 0.5)")
     a("--format", choices=("table", "json", "csv"), default="table", help="summary format")
@@ -238,6 +239,7 @@ def _backends(args: argparse.Namespace, items: list[Any]) -> list[Any]:
             api=args.api,
             concurrency=args.concurrency,
             timeout=args.timeout,
+            max_reply_bytes=args.max_reply_mb * 2**20,
             answer_key=key,
         )
         for spec in args.model
