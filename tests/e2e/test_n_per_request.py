@@ -60,9 +60,9 @@ def test_one_request_per_question_gives_the_records_of_k_requests(tmp_path: Path
     assert _outcomes(per) == _outcomes(sep) and len(_outcomes(per)) == 160
     assert len({r[3] for r in _outcomes(per)}) == 3  # right, wrong and abstained all occur
     _check_verdicts(per, questions)
-    assert "160 samples (160 sent in 40 requests, 0 from the journal)" in b.stderr
+    assert "160 samples (160 sent in 40 requests: 160 answered, 0 failed; 0 from" in b.stderr
     assert again.returncode == 0 and resent == 0, again.stderr
-    assert "(0 sent in 0 requests, 160 from the journal)" in again.stderr
+    assert "(none sent, 160 from the journal)" in again.stderr
     assert _outcomes(per) == _outcomes(sep)
 
 
@@ -88,6 +88,6 @@ def test_missing_choices_are_ungraded_and_a_rerun_asks_only_for_them(tmp_path: P
         assert s.stats()["received"] == stats["received"]  # the third run sends nothing
     assert rerun.returncode == 0 and twice.returncode == 0, rerun.stderr
     assert stats["received"] == 10 and stats["n"] == {"1": 10}  # only sample 3, seed 103
-    assert "(10 sent in 10 requests, 30 from the journal)" in rerun.stderr
+    assert "(10 sent in 10 requests: 10 answered, 0 failed; 30 from the journal)" in rerun.stderr
     _check_verdicts(out, questions)
     assert all(r["verdict"] is not None for r in graded(out))

@@ -198,10 +198,14 @@ def _report(result: Any, args: argparse.Namespace) -> int:
             f"dontguess run: note: {req['unreadable']} unreadable journal rows were asked again",
             file=sys.stderr,
         )
+    sent = (
+        f"{req['sent']} sent{calls}: {req['answered']} answered, {req['failed']} failed;"
+        if req["sent"]
+        else "none sent,"
+    )
     print(
         f"{len(result.records)} records, {req['total']} {unit} "
-        f"({req['sent']} sent{calls}: {req['answered']} answered, {req['failed']} failed; "
-        f"{req['resumed']} from the journal), "
+        f"({sent} {req['resumed']} from the journal), "
         f"tokens {tokens['prompt']} in / {tokens['completion']} out, "
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
