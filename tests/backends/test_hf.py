@@ -17,6 +17,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from dontguess.backends import Request, make_backend
+from dontguess.backends.base import FatalBackendError
 from dontguess.backends.hf import HFBackend
 from dontguess.cli import main
 from dontguess.errors import InputError, MissingDependencyError
@@ -24,6 +25,7 @@ from dontguess.lab.answer_probs import encode_prompts, next_token_probs
 from dontguess.lab.corpus import prompt_text
 from dontguess.lab.gpt import PRESETS, load_checkpoint, save_checkpoint, train
 from dontguess.lab.world import FACTS, WorldConfig, make_world
+from dontguess.prompts import build_conditions, render, template_for
 
 WORLD = WorldConfig(people=40, n_train=200, n_test=12, seed=0)
 
@@ -33,6 +35,14 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     world = make_world(WORLD)
     trained = train(world, replace(PRESETS["tiny"], epochs=20), threads=1)
     return save_checkpoint(trained, tmp_path_factory.mktemp("hf") / "model", world)
+
+
+@pytest.fixture(scope="module")
+def short_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model with the 32 positions the lab models had before (too few for the open rubric)."""
+    world = make_world(WORLD)
+    trained = train(world, replace(PRESETS["tiny"], epochs=1, n_positions=32), threads=1)
+    return save_checkpoint(trained, tmp_path_factory.mktemp("hf32") / "model", world)
 
 
 def _questions() -> list[str]:
@@ -97,45 +107,29 @@ def test_registry_and_errors(checkpoint: Path, tmp_path: Path, monkeypatch: Any)
         HFBackend(str(checkpoint))
 
 
+def _run_args(model: Path, items: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        "run",
+        "--model",
+        f"hf:{model}",
+        "--dataset",
+        str(items),
+        "--max-tokens",
+        "3",
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--no-progress",
+        *extra,
+    ]
+
+
 def test_dontguess_run_with_a_lab_checkpoint(checkpoint: Path, tmp_path: Path, capsys: Any) -> None:
     items = tmp_path / "items.jsonl"
-    assert (
-        main(
-            [
-                "lab",
-                "items",
-                "--people",
-                "40",
-                "--n-train",
-                "200",
-                "--n-test",
-                "12",
-                "--out",
-                str(items),
-            ]
-        )
-        == 0
-    )
+    assert main(["lab", "items", "--model", str(checkpoint), "--out", str(items)]) == 0
     out = tmp_path / "run"
-    code = main(
-        [
-            "run",
-            "--model",
-            f"hf:{checkpoint}",
-            "--dataset",
-            str(items),
-            "--rubric",
-            "closed",
-            "--max-tokens",
-            "3",
-            "--out",
-            str(out),
-            "--format",
-            "json",
-            "--no-progress",
-        ]
-    )
-    assert code == 0
+    assert main(_run_args(checkpoint, items, out, "--rubric", "closed")) == 0
     graded = [json.loads(x) for x in (out / "graded.jsonl").read_text().splitlines()]
     assert len(graded) == 12
     assert (out / "DONE").is_file()
@@ -144,3 +138,71 @@ def test_dontguess_run_with_a_lab_checkpoint(checkpoint: Path, tmp_path: Path, c
         if g["verdict"] == "correct":
             assert g["answer"] == gold[g["item_id"]]
     capsys.readouterr()
+
+
+def _open_and_closed(question: str) -> list[Request]:
+    conditions = build_conditions([0.0, 0.5, 0.9], ["closed", "open"], "penalty")
+    return [
+        Request(
+            messages=(("user", render(template_for(c), question, c.target)),),
+            question=question,
+            target=c.target,
+            max_tokens=3,
+        )
+        for c in conditions
+    ]
+
+
+def test_context_length_comes_from_the_model_config(
+    checkpoint: Path, short_checkpoint: Path
+) -> None:
+    assert HFBackend(str(checkpoint)).context_length == PRESETS["tiny"].n_positions == 128
+    assert HFBackend(str(short_checkpoint)).context_length == 32
+
+
+def test_prompts_longer_than_the_context_are_refused_before_sending(
+    checkpoint: Path, short_checkpoint: Path
+) -> None:
+    requests = _open_and_closed(_questions()[0])
+    short = HFBackend(str(short_checkpoint))
+    short.check_requests([r for r in requests if r.target is None])  # closed fits
+    with pytest.raises(InputError) as exc:
+        short.check_requests(requests)
+    message = str(exc.value)
+    assert message.startswith(f"hf:{short_checkpoint}: the longest prompt is 66 tokens")
+    assert "context is 32 positions (config n_positions)" in message
+    assert "open rubric at t=0.5" in message and "--rubric closed" in message
+    assert "--template" in message
+    HFBackend(str(checkpoint)).check_requests(requests)  # 128 positions: all fit
+    with pytest.raises(FatalBackendError, match="is 66 tokens but the model's context is 32"):
+        _ask(short, requests[-1:])  # one that slips past the pre-flight check
+
+
+def test_max_tokens_is_cut_where_the_context_ends(short_checkpoint: Path) -> None:
+    # regression: generating past the 32 positions raised IndexError from torch
+    question = _questions()[0]
+    backend = HFBackend(str(short_checkpoint))
+    n = len(backend._tok(question)["input_ids"])
+    padded = " ".join(["Q"] * (31 - n)) + " " + question  # 31 tokens: room for 2 new ones
+    assert len(backend._tok(padded)["input_ids"]) == 31
+    requests = [Request(prompt=padded, max_tokens=50, temperature=1.0, seed=s) for s in range(6)]
+    replies = _ask(backend, [*requests, Request(prompt=question, max_tokens=50)])
+    assert all((r.completion_tokens or 0) <= 2 for r in replies[:-1])
+    assert all(r.error is None for r in replies)
+
+
+def test_run_open_rubric_on_a_lab_model(
+    checkpoint: Path, short_checkpoint: Path, tmp_path: Path, capsys: Any
+) -> None:
+    # regression: `--rubric closed,open` on the lab model ended in IndexError (32 positions)
+    items = tmp_path / "items.jsonl"
+    assert main(["lab", "items", "--model", str(checkpoint), "--out", str(items)]) == 0
+    both = ("--rubric", "closed,open", "--targets", "0,0.5")
+    assert main(_run_args(checkpoint, items, tmp_path / "ok", *both)) == 0
+    assert len((tmp_path / "ok" / "graded.jsonl").read_text().splitlines()) == 36
+    capsys.readouterr()
+    assert main(_run_args(short_checkpoint, items, tmp_path / "short", *both)) == 2
+    err = capsys.readouterr().err
+    assert "context is 32 positions" in err and "--rubric closed" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert not (tmp_path / "short").exists()  # refused before the run directory is made

@@ -112,7 +112,18 @@ def test_lab_cli_world_and_sweep(tmp_path: Path, capsys: Any) -> None:
     world = json.loads(capsys.readouterr().out)
     assert abs(world["missing_mass"] - world["singleton_rate"]) <= world["lemma1_width_gamma_0.01"]
     assert (
-        main(["lab", "sweep", "--out", str(tmp_path), "--targets", "0.1,0.3", "--n-train", "2000"])
+        main(
+            [
+                "lab",
+                "sweep",
+                "--out",
+                str(tmp_path),
+                "--singleton-rates",
+                "0.1,0.3",
+                "--n-train",
+                "2000",
+            ]
+        )
         == 0
     )
     rows = json.loads((tmp_path / "sweep.json").read_text())
@@ -121,8 +132,8 @@ def test_lab_cli_world_and_sweep(tmp_path: Path, capsys: Any) -> None:
 
 
 def test_lab_cli_bad_input_exits_2(tmp_path: Path, capsys: Any) -> None:
-    assert main(["lab", "sweep", "--out", str(tmp_path), "--targets", "0.1,x"]) == 2
-    assert main(["lab", "sweep", "--out", str(tmp_path), "--targets", "0.99"]) == 2
+    assert main(["lab", "sweep", "--out", str(tmp_path), "--singleton-rates", "0.1,x"]) == 2
+    assert main(["lab", "sweep", "--out", str(tmp_path), "--singleton-rates", "0.99"]) == 2
     assert main(["lab", "world", "--answer-prob", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("error:") == 3

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from dontguess.cli.lab import THREADS_HELP, LabHelpFormatter, preset_help
+
 __all__ = ["register"]
 
 _EPILOG = """\
@@ -31,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Theorem 2 in a synthetic world: a calibrated learner and a GPT-2 trained "
         "on arbitrary facts, measured against the paper's bounds.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=LabHelpFormatter,
     )
     p.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     p.add_argument("--seed", type=int, default=0, help="world and training seed (default 0)")
@@ -39,11 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--preset",
         default="cpu",
         choices=["tiny", "cpu", "cuda"],
-        help="transformer size/epochs preset (default cpu)",
+        help=preset_help("transformer size and epochs (default cpu)"),
     )
     p.add_argument("--device", default=None, help="torch device, e.g. cuda (default: preset's)")
     p.add_argument(
-        "--threads", type=int, default=None, help="torch CPU threads (default: all cores)"
+        "--threads", type=int, default=None, help=THREADS_HELP + "; it prints its choice"
     )
     p.add_argument(
         "--full-sweep",

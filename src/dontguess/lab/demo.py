@@ -44,7 +44,7 @@ class DemoConfig:
         device: overrides the preset's device when set.
         sweep: the singleton-rate sweep (calibrated learner; a GPT-2 too if its
             ``train_preset`` is set: the fuller sweep).
-        threads: torch threads (default: all cores).
+        threads: torch threads (default: :func:`~dontguess.lab.gpt.default_threads`).
     """
 
     world: WorldConfig = DEMO_WORLD

@@ -22,23 +22,24 @@ from typing import Any
 
 from dontguess.errors import InputError, MissingDependencyError
 from dontguess.lab.corpus import corpus_lines, vocabulary_words
+from dontguess.lab.items import SIDECAR
 from dontguess.lab.world import World
 
 __all__ = [
     "PRESETS",
+    "PRESET_USES",
     "SIDECAR",
     "TrainConfig",
     "TrainedModel",
     "build_model",
     "build_tokenizer",
     "default_threads",
+    "describe_preset",
     "load_checkpoint",
     "save_checkpoint",
     "train",
 ]
 
-#: Name of the JSON sidecar written next to the checkpoint.
-SIDECAR = "lab.json"
 _SPECIALS = ("[PAD]", "[UNK]", "[BOS]", "[EOS]")
 
 
@@ -48,6 +49,10 @@ class TrainConfig:
 
     Attributes:
         n_layer / n_embd / n_head: GPT-2 shape.
+        n_positions: the context length (learned position embeddings). Training lines
+            use about 15; 128 leaves room for ``dontguess run``'s open-rubric prompts
+            (up to 66 tokens) plus a short answer. Compute depends on the actual line
+            length, not on this, so the larger table costs only its parameters.
         epochs: passes over the corpus (each stated fact is seen count × epochs times).
         batch_size: lines per step.
         lr: peak AdamW learning rate; warm-up over ``warmup`` of the steps, then cosine to 0.
@@ -59,6 +64,7 @@ class TrainConfig:
     n_layer: int = 2
     n_embd: int = 128
     n_head: int = 4
+    n_positions: int = 128
     epochs: int = 25
     batch_size: int = 64
     lr: float = 3e-3
@@ -70,6 +76,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.n_embd % self.n_head:
             raise InputError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
+        if self.n_positions < 2:
+            raise InputError(f"n_positions must be >= 2, got {self.n_positions}")
         if self.epochs < 1 or self.batch_size < 1:
             raise InputError(
                 f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}"
@@ -84,6 +92,25 @@ PRESETS: dict[str, TrainConfig] = {
         n_layer=4, n_embd=256, n_head=8, epochs=200, batch_size=256, lr=1e-3, device="cuda"
     ),
 }
+#: What each preset is for (shown by ``--help``).
+PRESET_USES: dict[str, str] = {
+    "tiny": "tests, seconds",
+    "cpu": "the demo, 1-3 min on 2 CPU cores",
+    "cuda": "one GPU; not yet measured",
+}
+
+
+def describe_preset(name: str) -> str:
+    """One line about a preset: its shape, schedule and use.
+
+    >>> describe_preset("tiny")
+    'tiny: 1 layer(s), d=64, 2 heads, 60 epochs, batch 32, on cpu (tests, seconds)'
+    """
+    c = PRESETS[name]
+    return (
+        f"{name}: {c.n_layer} layer(s), d={c.n_embd}, {c.n_head} heads, {c.epochs} epochs, "
+        f"batch {c.batch_size}, on {c.device} ({PRESET_USES[name]})"
+    )
 
 
 @dataclass
@@ -145,7 +172,7 @@ def build_model(vocab_size: int, config: TrainConfig, tokenizer: Any) -> Any:
     torch.manual_seed(config.seed)
     gpt_config = transformers.GPT2Config(
         vocab_size=vocab_size,
-        n_positions=32,
+        n_positions=config.n_positions,
         n_embd=config.n_embd,
         n_layer=config.n_layer,
         n_head=config.n_head,
@@ -207,14 +234,19 @@ def train(
 ) -> TrainedModel:
     """Train a GPT-2 on the corpus of ``world`` by next-token cross-entropy.
 
-    Uses ``threads`` torch threads (default: all CPU cores). Deterministic for a seed on
-    one device.
+    Uses ``threads`` torch threads (default: :func:`default_threads`). Deterministic for a
+    seed on one device and thread count.
     """
     torch, _ = _require()
     torch.set_num_threads(threads or default_threads())
     lines = corpus_lines(world)
     tokenizer = build_tokenizer(lines, vocabulary_words(world))
     data = _encode(tokenizer, lines).to(config.device)  # (N, T)
+    if data.shape[1] > config.n_positions:
+        raise InputError(
+            f"the longest training line is {data.shape[1]} tokens but n_positions is "
+            f"{config.n_positions}"
+        )
     model = build_model(len(tokenizer), config, tokenizer).to(config.device)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     steps_per_epoch = math.ceil(len(data) / config.batch_size)
@@ -285,5 +317,8 @@ def load_checkpoint(path: str | Path) -> TrainedModel:
     meta = json.loads((root / SIDECAR).read_text(encoding="utf-8"))
     model = transformers.GPT2LMHeadModel.from_pretrained(root).eval()
     tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(root)
-    config = replace(TrainConfig(**meta["train"]), device="cpu")
+    # sidecars older than n_positions lack it: the model's own config says what it has
+    config = replace(
+        TrainConfig(**meta["train"]), device="cpu", n_positions=model.config.n_positions
+    )
     return TrainedModel(model, tokenizer, config, dict(meta["stats"]))
