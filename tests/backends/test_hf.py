@@ -206,3 +206,18 @@ def test_run_open_rubric_on_a_lab_model(
     assert "context is 32 positions" in err and "--rubric closed" in err
     assert "Traceback" not in err and err.count("\n") == 1
     assert not (tmp_path / "short").exists()  # refused before the run directory is made
+
+
+def test_run_refuses_lab_items_of_another_world(
+    checkpoint: Path, tmp_path: Path, capsys: Any
+) -> None:
+    # regression: items of another world scored ~0% right with no warning
+    items = tmp_path / "items.jsonl"
+    other = ["--people", "60", "--n-train", "200", "--n-test", "12"]
+    assert main(["lab", "items", *other, "--out", str(items)]) == 0
+    capsys.readouterr()
+    assert main(_run_args(checkpoint, items, tmp_path / "run", "--rubric", "closed")) == 2
+    err = capsys.readouterr().err
+    assert "lab questions do not fit the world this model was trained on" in err
+    assert f"dontguess lab items --model {checkpoint}" in err
+    assert not (tmp_path / "run").exists()

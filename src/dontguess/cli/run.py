@@ -235,6 +235,11 @@ def _backends(args: argparse.Namespace, items: list[Any]) -> list[Any]:
     from dontguess.backends import make_backend
     from dontguess.errors import InputError
 
+    for spec in args.model:  # a lab model refuses lab questions drawn from another world
+        if spec.startswith("hf:"):
+            from dontguess.lab.items import check_items_fit
+
+            check_items_fit(spec.removeprefix("hf:"), items)
     key = {i.question.strip(): i.answers[0] for i in items if i.answers}
     backends = [
         make_backend(
