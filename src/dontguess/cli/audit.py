@@ -1,0 +1,113 @@
+"""``dontguess audit``: the paper's benchmark audit (§4, Table 2) on the user's own logs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+_EPILOG = """\
+For each benchmark in the logs: whether its grading was binary (every score 0 or 1 and no
+credit for "I don't know"; Observation 1 of the paper then says guessing always pays), how
+many answers were abstentions and what the benchmark gave them, each model's score at the
+confidence targets (+1 right, -t/(1-t) wrong, 0 IDK; t=0 is the benchmark's own accuracy),
+the ranking at each t, and the pairs of models whose order differs from the ranking at the
+lowest t, each with a paired bootstrap p-value (questions resampled, same draw for both).
+
+LOG: lm-eval samples_*.jsonl, inspect .eval / .json logs, simple-evals reports (detected
+from the content; docs/import.md gives each mapping), or graded-records files and run
+directories. Files that hold aggregate metrics only are skipped with a note.
+
+examples:
+  dontguess audit --table2
+  dontguess audit logs/*.eval --format json
+  dontguess audit samples_gsm8k_*.jsonl --targets 0,0.9 --bootstrap 2000
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``audit`` sub-command."""
+    parser = subparsers.add_parser(
+        "audit",
+        help="audit benchmarks in lm-eval / inspect / simple-evals logs (binary grading, IDK)",
+        description="The paper's benchmark audit on your own logs: binary grading, abstentions, "
+        "scores and rankings at confidence targets.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="LOG", help="log files (see below)")
+    parser.add_argument(
+        "--table2", action="store_true", help="print the paper's survey of benchmarks and exit"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--targets", default="0,0.5,0.75,0.9", help="confidence targets (default 0,0.5,0.75,0.9)"
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="paired bootstrap replicates per swapped pair (default 1000; 0: no p-values)",
+    )
+    parser.add_argument("--bootstrap-seed", dest="seed", type=int, default=0, metavar="S")
+    parser.add_argument(
+        "--from",
+        dest="log_format",
+        choices=("lm-eval", "inspect", "simple-evals"),
+        default=None,
+        help="read every LOG as this harness's log (default: detected from the content)",
+    )
+    parser.add_argument(
+        "--partial-threshold",
+        type=float,
+        default=None,
+        metavar="X",
+        help="a score neither 0 nor 1 counts as correct when >= X (default: ungraded)",
+    )
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from dontguess.cli._audit_output import emit_audit, emit_table2
+    from dontguess.cli.score import parse_targets
+    from dontguess.errors import InputError
+    from dontguess.importers import audit_benchmarks
+
+    if args.table2:
+        emit_table2(args.format)
+        return 0
+    if not args.paths:
+        raise InputError("give at least one LOG (or --table2)")
+    if args.bootstrap < 0:
+        raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    targets = parse_targets(args.targets)
+    table, skipped = _read(args)
+    for path, reason in skipped:
+        print(f"dontguess audit: note: skipped {path}: {reason}", file=sys.stderr)
+    result = audit_benchmarks(table, targets=targets, bootstrap=args.bootstrap, seed=args.seed)
+    emit_audit(result, targets, skipped, args.format)
+    return 0
+
+
+def _read(args: argparse.Namespace) -> tuple[Any, list[tuple[str, str]]]:
+    from dontguess.errors import InputError
+    from dontguess.importers import AggregateOnlyError, detect_format, read_log
+    from dontguess.tables import concat_graded, read_graded
+
+    parts, skipped = [], []
+    for path in args.paths:
+        try:
+            if args.log_format or detect_format(path):
+                parts.append(
+                    read_log(path, fmt=args.log_format, partial_threshold=args.partial_threshold)
+                )
+            else:
+                parts.append(read_graded(path))
+        except AggregateOnlyError as exc:
+            skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+    if not parts:
+        raise InputError("none of the files holds per-answer records (all aggregate-only)")
+    return concat_graded(parts), skipped

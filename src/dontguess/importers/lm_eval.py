@@ -1,0 +1,271 @@
+"""lm-evaluation-harness ``samples_<task>_<time>.jsonl`` files (written with ``--log_samples``).
+
+Each line is one document: ``doc_id``, ``doc``, ``target``, ``arguments``, ``resps``,
+``filtered_resps``, ``filter``, ``metrics`` (the metric names) and one key per metric
+(``exact_match``, ``acc``, ``acc_norm``, …). Mapping (docs/import.md):
+
+- one record per document × filter × metric; ``item_id`` = ``doc_id``; closed rubric;
+- metric value 1 → correct, 0 → incorrect, any other number → ungraded unless a
+  ``partial_threshold`` is given (value ≥ threshold → correct);
+- generated answers (``generate_until``): the raw response goes through
+  :func:`dontguess.grading.detect_abstention`; a declined answer is *abstained* whatever
+  the metric gave it (the metric's value stays in ``source_score``);
+- log-likelihood tasks (``multiple_choice``, ``loglikelihood``): the model could not
+  abstain, so ``abstain_possible`` is ``no``;
+- model and task type come from the neighbouring ``results_<time>.json`` when present
+  (``model_name``, ``configs[task].output_type``); otherwise the model is ``unknown`` and
+  the task type is read from the responses. When a file holds several filters or metrics,
+  the model name gets `` · metric/filter`` so each scoring rule is its own row.
+
+Some writers store ``doc``, ``arguments`` and ``resps`` as Python ``repr`` text; those are
+read with :func:`ast.literal_eval` (bounded in size).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dontguess.errors import InputError
+from dontguess.importers._common import (
+    ABSTAINED,
+    AggregateOnlyError,
+    Builder,
+    check_size,
+    check_threshold,
+    declined,
+    fmt_score,
+    load_json,
+    score_verdict,
+)
+from dontguess.records import UNGRADED_CODE, GradedTable
+
+__all__ = ["read_lm_eval", "task_and_stamp"]
+
+_STRUCTURAL = frozenset(
+    ["doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter", "metrics",
+     "doc_hash", "prompt_hash", "target_hash"]
+)  # fmt: skip
+_STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?)$")
+_LOGLIKELIHOOD = frozenset(["multiple_choice", "loglikelihood", "loglikelihood_rolling"])
+_LINE_LIMIT = 256 << 20
+_REPR_LIMIT = 64 << 20
+
+
+def task_and_stamp(path: Path) -> tuple[str, str | None]:
+    """Task name and timestamp from ``samples_<task>_<time>.jsonl`` (stamp None if absent).
+
+    >>> task_and_stamp(Path("samples_gsm8k_2025-09-09T13-31-53.431753.jsonl"))
+    ('gsm8k', '2025-09-09T13-31-53.431753')
+    """
+    stem = path.name.split(".jsonl")[0] if ".jsonl" in path.name else path.stem
+    stem = stem.removeprefix("samples_")
+    match = _STAMP.search(stem)
+    if match is None:
+        return stem, None
+    return stem[: match.start()], match.group(1)
+
+
+def _results(path: Path, task: str, stamp: str | None) -> dict[str, str]:
+    """Model name and output type from the neighbouring results file, when there is one."""
+    if stamp is None:
+        return {}
+    results = path.with_name(f"results_{stamp}.json")
+    if not results.is_file():
+        return {}
+    check_size(results)
+    doc = load_json(results.read_bytes(), str(results))
+    if not isinstance(doc, dict):
+        raise InputError(f"expected a JSON object, got {type(doc).__name__}", path=str(results))
+    out: dict[str, str] = {}
+    model = doc.get("model_name") or _model_from_config(doc.get("config"))
+    if isinstance(model, str) and model:
+        out["model"] = model
+    config = (doc.get("configs") or {}).get(task) if isinstance(doc.get("configs"), dict) else None
+    if isinstance(config, dict) and isinstance(config.get("output_type"), str):
+        out["output_type"] = config["output_type"]
+    return out
+
+
+def _refuse_results(path: Path) -> None:
+    """A ``results_<time>.json`` file: aggregate metrics only, so say where the records are."""
+    doc = load_json(path.read_bytes(), str(path))
+    if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
+        raise InputError("not an lm-eval samples file (JSON lines with doc_id)", path=str(path))
+    tasks = ", ".join(list(doc["results"])[:3]) + (", …" if len(doc["results"]) > 3 else "")
+    raise AggregateOnlyError(
+        f"an lm-eval results file holds aggregate metrics only (tasks {tasks}); read the "
+        "samples_<task>_<time>.jsonl files next to it (lm-eval --log_samples writes them)",
+        path=str(path),
+    )
+
+
+def _model_from_config(config: Any) -> str | None:
+    if not isinstance(config, dict):
+        return None
+    args = config.get("model_args")
+    if isinstance(args, str):
+        for part in args.split(","):
+            key, _, value = part.partition("=")
+            if key.strip() in ("pretrained", "model", "engine") and value.strip():
+                return value.strip()
+    model = config.get("model")
+    return model if isinstance(model, str) and model else None
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("rb") as fh:
+        lineno = 0
+        while True:
+            raw = fh.readline(_LINE_LIMIT + 1)
+            if not raw:
+                return
+            lineno += 1
+            if len(raw) > _LINE_LIMIT:
+                raise InputError(
+                    f"line longer than {_LINE_LIMIT >> 20} MiB", path=str(path), line=lineno
+                )
+            if not raw.strip():
+                continue
+            obj = load_json(raw, str(path), line=lineno)
+            if not isinstance(obj, dict):
+                raise InputError(
+                    f"each line must be a JSON object, got {type(obj).__name__}",
+                    path=str(path),
+                    line=lineno,
+                )
+            yield lineno, obj
+
+
+def _unrepr(value: Any) -> Any:
+    """Values some writers store as Python ``repr`` text, parsed back when possible."""
+    if isinstance(value, str) and value[:1] in "[{(" and len(value) <= _REPR_LIMIT:
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return value
+    return value
+
+
+def _generation(resps: Any) -> str | None:
+    """The first generated text of ``resps`` (``[[text, ...], ...]``), None if not generated."""
+    resps = _unrepr(resps)
+    first = resps[0] if isinstance(resps, list | tuple) and resps else None
+    if isinstance(first, list | tuple) and first:
+        first = first[0]
+    return first if isinstance(first, str) else None
+
+
+def _choice(filtered: Any) -> str:
+    """``choice k`` for the option with the highest log-likelihood, or ``""``."""
+    filtered = _unrepr(filtered)
+    scores = []
+    for option in filtered if isinstance(filtered, list | tuple) else ():
+        value = option[0] if isinstance(option, list | tuple) and option else option
+        try:
+            scores.append(float(value))
+        except (TypeError, ValueError):
+            return ""
+    if not scores:
+        return ""
+    return f"choice {max(range(len(scores)), key=scores.__getitem__)}"
+
+
+def _metrics(row: dict[str, Any]) -> list[str]:
+    named = row.get("metrics")
+    if isinstance(named, list) and named:
+        return [m for m in named if isinstance(m, str) and m in row]
+    return [k for k, v in row.items() if k not in _STRUCTURAL and isinstance(v, int | float)]
+
+
+def _value(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return 1.0 if raw else 0.0
+    if isinstance(raw, int | float) and math.isfinite(raw):
+        return float(raw)
+    return None
+
+
+def read_lm_eval(path: str | Path, *, partial_threshold: float | None = None) -> GradedTable:
+    """Read an lm-eval samples file into graded records (mapping in the module docstring).
+
+    Args:
+        path: ``samples_<task>_<time>.jsonl``.
+        partial_threshold: a metric value at or above it counts as correct, below it as
+            incorrect; without it, values other than 0 and 1 are ungraded.
+
+    Raises:
+        InputError: the file is missing, too large, not JSON lines, or a line lacks
+            ``doc_id`` or any metric (file and line named).
+    """
+    path = Path(path)
+    check_size(path)
+    threshold = check_threshold(partial_threshold)
+    if path.suffix.lower() == ".json":
+        _refuse_results(path)
+    task, stamp = task_and_stamp(path)
+    info = _results(path, task, stamp)
+    rows = list(_lines(path))
+    if not rows:
+        raise InputError("no samples (the file holds only blank lines)", path=str(path))
+    combos = {(str(r.get("filter", "none")), m): None for _, r in rows for m in _metrics(r)}
+    builder = Builder(extra=("filter",))
+    for lineno, row in rows:
+        _add_row(builder, row, lineno, path, task, info, threshold, several=len(combos) > 1)
+    return builder.table()
+
+
+def _add_row(
+    builder: Builder,
+    row: dict[str, Any],
+    lineno: int,
+    path: Path,
+    task: str,
+    info: dict[str, str],
+    threshold: float | None,
+    *,
+    several: bool,
+) -> None:
+    if "doc_id" not in row or isinstance(row["doc_id"], dict | list) or row["doc_id"] is None:
+        raise InputError("missing or invalid doc_id", path=str(path), line=lineno)
+    metrics = _metrics(row)
+    if not metrics:
+        raise InputError(
+            "no per-sample metric (such as exact_match or acc) on the line",
+            path=str(path),
+            line=lineno,
+        )
+    text = _generation(row.get("resps"))
+    output_type = info.get("output_type") or ("generate_until" if text is not None else "")
+    loglik = output_type in _LOGLIKELIHOOD or (not output_type and text is None)
+    answer = _choice(row.get("filtered_resps")) if loglik else (text or "")
+    said_idk = not loglik and declined(text)
+    filt = str(row.get("filter", "none"))
+    model = info.get("model", "unknown")
+    for metric in metrics:
+        value = _value(row[metric])
+        if value is None:
+            code, reason = UNGRADED_CODE, f"{metric} is not a number: {str(row[metric])[:40]!r}"
+        else:
+            code, reason = score_verdict(value, threshold)
+        if said_idk:
+            code, reason = ABSTAINED, ""
+        builder.add(
+            item_id=str(row["doc_id"]),
+            model=f"{model} · {metric}/{filt}" if several else model,
+            verdict=code,
+            reason=reason,
+            answer=answer,
+            groups={
+                "benchmark": task,
+                "harness": "lm-eval",
+                "scorer": metric,
+                "source_score": fmt_score(value),
+                "abstain_possible": "no" if loglik else "yes",
+                "filter": filt,
+            },
+        )
