@@ -157,7 +157,7 @@ def test_random_bytes_in_the_journal_exit_2_without_a_traceback(tmp_path: Path) 
         path = out / "journal.sqlite"
         data = bytearray(path.read_bytes())
         rng = random.Random(1)
-        data[len(data) // 2 : len(data) // 2 + 4096] = rng.randbytes(4096)
+        data[4096:] = rng.randbytes(len(data) - 4096)  # every page after the schema page
         path.write_bytes(bytes(data))
         proc = run_cli(_args(s.url, questions, out))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
