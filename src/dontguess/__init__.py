@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dontguess.errors import DontGuessError
 from dontguess.records import Condition, Graded, GradedTable, Item, Reply, Verdict
+from dontguess.scoring import score
 
 __version__ = "0.1.0"
 
@@ -22,4 +23,5 @@ __all__ = [
     "Reply",
     "Verdict",
     "__version__",
+    "score",
 ]

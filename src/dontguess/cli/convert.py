@@ -33,7 +33,15 @@ def register(subparsers: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("format", choices=("simple-evals-ru", "triviaqa-persona"))
+    parser.add_argument(
+        "format",
+        choices=(
+            *("simple-evals-ru", "triviaqa-persona"),
+            *("lm-eval", "inspect", "simple-evals", "log"),
+        ),
+        help="source format; lm-eval / inspect / simple-evals read harness logs (docs/import.md), "
+        "log detects which from each file's content",
+    )
     parser.add_argument("paths", nargs="+", metavar="FILE", help="source file(s)")
     parser.add_argument("--out", required=True, help="output file: .jsonl, .csv or .parquet")
     parser.set_defaults(func=_run)
@@ -44,7 +52,11 @@ def _run(args: argparse.Namespace) -> int:
     from dontguess.errors import InputError
     from dontguess.tables import write_graded
 
-    if args.format == "simple-evals-ru":
+    if args.format in ("lm-eval", "inspect", "simple-evals", "log"):
+        from dontguess.importers import read_logs
+
+        table = read_logs(args.paths, fmt=None if args.format == "log" else args.format)
+    elif args.format == "simple-evals-ru":
         table = from_simple_evals_ru(args.paths)
     else:
         if len(args.paths) != 1:

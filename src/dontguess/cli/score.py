@@ -57,7 +57,25 @@ class _DeprecatedSeed(argparse.Action):
 
 def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
     """The options shared by ``score`` and ``report``."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="graded-records file or run dir")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="graded-records file, run dir or harness log"
+    )
+    parser.add_argument(
+        "--from",
+        dest="log_format",
+        choices=("lm-eval", "inspect", "simple-evals"),
+        default=None,
+        help="read every PATH as a log of this harness (default: logs are detected from their "
+        "content; see docs/import.md)",
+    )
+    parser.add_argument(
+        "--partial-threshold",
+        type=float,
+        default=None,
+        metavar="X",
+        help="logs: a score that is neither 0 nor 1 (inspect P = 0.5, an F1) counts as correct "
+        "when >= X, else wrong (default: such answers are ungraded)",
+    )
     parser.add_argument(
         "--targets",
         default="0,0.5,0.75,0.9",
@@ -130,7 +148,13 @@ def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     targets = parse_targets(args.targets)
     if getattr(args, "bootstrap", 0) < 0:
         raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
-    table = read_graded(args.paths, allow_duplicates=args.allow_duplicates)
+    fmt, threshold = getattr(args, "log_format", None), getattr(args, "partial_threshold", None)
+    if fmt is not None or threshold is not None:
+        from dontguess.importers import read_logs
+
+        table = read_logs(args.paths, fmt=fmt, partial_threshold=threshold)
+    else:
+        table = read_graded(args.paths, allow_duplicates=args.allow_duplicates)
     for path in map(Path, args.paths):
         if path.is_dir() and (path / "spec.json").is_file() and not (path / "DONE").exists():
             print(

@@ -4,12 +4,14 @@ Under an explicit confidence target t a correct answer earns +1, a wrong one −
 "I don't know" 0; the equivalent reward form pays 1 / 0 / t. This package scores verdict
 arrays (:func:`confidence_target_score`, :func:`reward_score`), whole graded tables per group
 with bootstrap intervals (:func:`summarize`), paired comparisons (:func:`paired_bootstrap`),
-and makes Observation 1 concrete (:func:`observation1`). See docs/scoring.md.
+makes Observation 1 concrete (:func:`observation1`), and scores DataFrames, Arrow tables,
+lists of dicts or files in one call (:func:`score`). See docs/scoring.md.
 """
 
 from __future__ import annotations
 
 from dontguess._undefined import UndefinedMetricWarning
+from dontguess.scoring._api import score
 from dontguess.scoring._paired import paired_bootstrap
 from dontguess.scoring._rule import (
     confidence_target_score,
@@ -30,6 +32,7 @@ __all__ = [
     "paired_bootstrap",
     "penalty",
     "reward_score",
+    "score",
     "summarize",
     "verdict_counts",
 ]

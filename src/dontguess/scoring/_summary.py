@@ -56,6 +56,12 @@ class Groups:
 
 def check_table(table: GradedTable) -> None:
     """Validate verdict codes and stated targets of ``table`` (raises ValueError)."""
+    if not isinstance(table, GradedTable):
+        kind = f"{type(table).__module__}.{type(table).__qualname__}"
+        raise TypeError(
+            f"expected a GradedTable, got {kind}; for a DataFrame, a pyarrow Table, a list of "
+            "dicts or a path use dontguess.score(data)"
+        )
     v = table.verdict
     if v.size and (v.dtype.kind not in "iu" or v.min() < -1 or v.max() > 2):
         verdict_counts(v)  # raises, naming a bad code
