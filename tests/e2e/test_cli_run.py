@@ -75,6 +75,7 @@ def test_score_and_report_read_the_run_directory(
     ran = json.loads(capsys.readouterr().out)
     assert main(["score", str(out), "--format", "json", "--targets", "0,0.5"]) == 0
     scored = json.loads(capsys.readouterr().out)
+
     # score adds bootstrap intervals (score_ci_*) that run leaves empty
     def point(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         return [{k: v for k, v in r.items() if not k.startswith("score_ci")} for r in rows]
