@@ -71,7 +71,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     g.add_argument("--relation-pattern", help="pattern with {entity} and (?P<answer>...)")
     g.add_argument("--text-field", default="text", help="text column (default: text)")
     g = p.add_argument_group("engine")
-    g.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    g.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (default: one machine, out of core) or spark (a cluster; pip install "
+        "'dontguess[spark]' and Java)",
+    )
     g.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (default: 1GB)")
     g.add_argument("--spill-dir", help="DuckDB spill directory (default: system temp)")
     g.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
@@ -93,7 +99,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     g.add_argument("--min-errors", type=int, help="min_c|E_c|, e.g. 364 for birthdays")
     g.add_argument("--delta", type=float, default=0.0, help="calibration gap (default 0)")
     g.add_argument("--gamma", type=float, help="failure probability (default: 99%% form)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default, for reading) or json (every number, for scripts)",
+    )
     p.add_argument("--output", type=Path, help="write the report here (atomically)")
     p.add_argument(
         "--max-rows",

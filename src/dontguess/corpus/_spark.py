@@ -36,6 +36,9 @@ def spark_session(engine: EngineSpec) -> tuple[Any, bool]:
         SparkSession.builder.master(engine.spark_master)
         .appName("dontguess-corpus")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # errors only from the start: the JVM's WARN lines would bury the result
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_log4j()}")
     )
     if engine.spark_master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
@@ -43,9 +46,37 @@ def spark_session(engine: EngineSpec) -> tuple[Any, bool]:
         )
     for key, value in engine.spark_conf:
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    with warnings.catch_warnings():  # pyspark warns about pandas >= 3 on start
+        warnings.simplefilter("ignore", FutureWarning)
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session, True
+
+
+_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+def _quiet_log4j() -> str:
+    """A log4j2 configuration (errors only, to stderr) in the temp folder; its path."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.gettempdir()) / "dontguess-spark-log4j2.properties"
+    if not path.is_file() or path.read_text(encoding="utf-8") != _LOG4J2:
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(_LOG4J2, encoding="utf-8")
+        tmp.replace(path)
+    return str(path)
 
 
 def _read(session: Any, fmt: str, paths: Sequence[str]) -> Any:
