@@ -308,6 +308,7 @@ class RunDir:
         self.path = Path(path)
         self._lock_fd: int | None = None
         self._created: list[Path] = []
+        self._begun = False
         self._fresh = False
 
     @property
@@ -340,6 +341,7 @@ class RunDir:
         """
         self._created = _make_dirs(self.path)
         self._lock_fd = _lock(self.path / LOCK)
+        self._begun = True
         try:
             self._fresh = not self.holds_result()
             if not self._fresh:
@@ -424,7 +426,7 @@ class RunDir:
         releases the lock. Returns whether anything was removed.
         """
         try:
-            if self._lock_fd is None or not self._fresh or self.holds_result():
+            if not self._begun or not self._fresh or self.holds_result():
                 return False
             for name in (
                 "spec.json",
@@ -444,6 +446,7 @@ class RunDir:
 
     def release(self) -> None:
         """Drop the lock (closing its descriptor); safe to call twice."""
+        self._begun = False
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
