@@ -113,7 +113,7 @@ def _wait_for_rows(path: Path, n: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if _rows(path) >= n:
+            if path.exists() and _rows(path) >= n:
                 return
         except sqlite3.Error:
             pass
