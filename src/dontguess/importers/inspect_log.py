@@ -22,6 +22,7 @@ one object with a ``samples`` list. Mapping (docs/import.md):
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -89,6 +90,11 @@ def _member(archive: zipfile.ZipFile, name: str, where: str) -> Any:
     return load_json(data, where, what=name)
 
 
+def _natural(name: str) -> list[Any]:
+    """Sort key putting ``samples/2_epoch_1.json`` before ``samples/10_epoch_1.json``."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name)]
+
+
 def _read_zip(path: Path) -> tuple[dict[str, Any], list[Any]]:
     where = str(path)
     try:
@@ -99,7 +105,7 @@ def _read_zip(path: Path) -> tuple[dict[str, Any], list[Any]]:
                 raise InputError("not an inspect .eval archive (no header.json)", path=where)
             header = _member(archive, head, where)
             sample_names = [n for n in names if n.startswith("samples/") and n.endswith(".json")]
-            samples = [_member(archive, n, where) for n in sorted(sample_names)]
+            samples = [_member(archive, n, where) for n in sorted(sample_names, key=_natural)]
             if not samples and "summaries.json" in names:
                 summaries = _member(archive, "summaries.json", where)
                 samples = summaries if isinstance(summaries, list) else [summaries]
@@ -114,9 +120,13 @@ def _read_zip(path: Path) -> tuple[dict[str, Any], list[Any]]:
 
 def _read_log(path: Path) -> tuple[dict[str, Any], list[Any]]:
     with path.open("rb") as fh:
-        magic = fh.read(4)
-    if magic == ZIP_MAGIC:
+        head = fh.read(4096)
+    if head.startswith(ZIP_MAGIC):
         return _read_zip(path)
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise InputError(
+            "not an inspect log (neither a .eval zip archive nor a JSON object)", path=str(path)
+        )
     doc = load_json(path.read_bytes(), str(path))
     if not isinstance(doc, dict):
         raise InputError(
@@ -165,6 +175,8 @@ def read_inspect(path: str | Path, *, partial_threshold: float | None = None) ->
             raise InputError(
                 f"sample {k} is a {type(sample).__name__}, not an object", path=str(path)
             )
+        if not isinstance(sample.get("scores", {}), dict | None):
+            raise InputError(f"sample {k}: scores must be an object", path=str(path))
     scorers = {name for s in samples for name in (s.get("scores") or {})}
     builder = Builder()
     for k, sample in enumerate(samples, start=1):
@@ -227,8 +239,6 @@ def _add_sample(
     output = _output_text(sample)
     groups = {"benchmark": task, "harness": "inspect", "abstain_possible": "yes"}
     scores = sample.get("scores") or {}
-    if not isinstance(scores, dict):
-        raise InputError(f"sample {k}: scores must be an object", path=str(path))
     if not scores:
         error = sample.get("error")
         message = error.get("message") if isinstance(error, dict) else error
