@@ -123,8 +123,12 @@ def _loads(raw: bytes) -> Any:
         return json.loads(raw)
     except RecursionError as exc:
         raise _Malformed("nested too deep") from exc
-    except (ValueError, OverflowError, MemoryError) as exc:  # UnicodeDecodeError is one
-        raise _Malformed(f"not JSON: {type(exc).__name__}: {str(exc)[:100]}") from exc
+    except json.JSONDecodeError as exc:
+        raise _Malformed(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except UnicodeDecodeError as exc:
+        raise _Malformed("not JSON: not UTF-8 text") from exc
+    except (ValueError, OverflowError, MemoryError) as exc:
+        raise _Malformed(f"not JSON: {str(exc)[:100]}") from exc
 
 
 def _kind(value: Any) -> str:
