@@ -124,9 +124,8 @@ def check_json_lines(
             k = int(np.argmax(lengths > max_line))
             raise _too_long(path, line + k, int(lengths[k]), max_line)
         longest = max(longest, int(lengths.max()) if lengths.size else 0)
-        opens = ((chunk | _OPEN_MASK) == ord("{")).view(np.uint8)
-        per_line = np.add.reduceat(opens, np.minimum(starts, len(chunk) - 1), dtype=np.int64)
-        per_line[lengths == 0] = 0
+        opens = np.flatnonzero((chunk | _OPEN_MASK) == ord("{"))  # "[" or "{"
+        per_line = np.diff(np.searchsorted(opens, np.append(starts, len(chunk))))
         for k in np.flatnonzero(per_line > max_depth).tolist():
             if _max_depth(chunk[starts[k] : stops[k]])[0] > max_depth:
                 raise _too_deep(path, line + k, max_depth)

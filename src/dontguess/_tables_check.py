@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dontguess._tables_io import Where, string_array
+from dontguess._tables_unique import Codes
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
 
@@ -36,8 +37,13 @@ DEFAULT_UNGRADED_REASON = "ungraded (no reason given)"
 SAMPLE_LIMIT = 2**53
 
 
-def to_graded_table(table: Any, where: Where) -> GradedTable:
-    """Check ``table`` (a pyarrow Table read from ``where.path``) and build the columnar records."""
+def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
+    """Check ``table`` (a pyarrow Table read from ``where.path``) and build the columnar records.
+
+    Returns:
+        The records, and the dictionary codes of their ``item_id`` and ``model`` (for the
+        duplicate check).
+    """
     path = where.path
     if table.num_rows == 0:
         raise InputError("no records", path=path)
@@ -55,8 +61,8 @@ def to_graded_table(table: Any, where: Where) -> GradedTable:
         )
     n = table.num_rows
     verdict = _verdicts(table.column("verdict"), where)
-    item_id = _required_text(table, "item_id", where)
-    model = _required_text(table, "model", where)
+    item_id, items, item_codes = _required_text(table, "item_id", where)
+    model, models, model_codes = _required_text(table, "model", where)
     target = _floats(table, "stated_target", where, n)
     _check_range(target, "stated_target", where, upper_open=True)
     confidence = _floats(table, "confidence", where, n)
@@ -70,7 +76,7 @@ def to_graded_table(table: Any, where: Where) -> GradedTable:
         for name in table.column_names
         if name not in KNOWN
     }
-    return GradedTable(
+    records = GradedTable(
         item_id=item_id,
         model=model,
         stated_target=target,
@@ -82,6 +88,7 @@ def to_graded_table(table: Any, where: Where) -> GradedTable:
         answer=answer,
         groups=groups,
     )
+    return records, Codes(items, item_codes, models, model_codes)
 
 
 def text(
@@ -207,12 +214,17 @@ def _text_or_blank(
     return text(table.column(name), name, where, nested_ok=nested_ok)
 
 
-def _required_text(table: Any, name: str, where: Where) -> npt.NDArray[np.object_]:
-    values = text(table.column(name), name, where, nested_ok=False)
-    blank = np.flatnonzero(values == "")
-    if blank.size:
-        raise where.error(int(blank[0]), f"empty {name}")
-    return values
+def _required_text(
+    table: Any, name: str, where: Where
+) -> tuple[npt.NDArray[np.object_], list[Any], npt.NDArray[np.intp]]:
+    """Non-empty text, with its distinct values and each record's code."""
+    uniques, codes = _encode(strings(table.column(name), name, where))
+    lookup = _objects(["" if u is None else u for u in uniques])
+    values: npt.NDArray[np.object_] = lookup[codes]
+    empty = [k for k, u in enumerate(uniques) if not u]
+    if empty:
+        raise where.error(int(np.flatnonzero(np.isin(codes, empty))[0]), f"empty {name}")
+    return values, uniques, codes
 
 
 def _lower_words(column: Any, name: str, where: Where) -> Any:

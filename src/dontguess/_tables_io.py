@@ -98,6 +98,13 @@ def read_table(path: Path) -> tuple[Any, Where]:
     )
 
 
+def read_csv_table(path: Path) -> tuple[Any, Where]:
+    """Read ``path`` as CSV whatever its suffix: every column as text, empty as ``""``."""
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    return _read_csv(path), Where(str(path), 2, csv=True)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()

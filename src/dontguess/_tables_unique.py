@@ -3,49 +3,126 @@
 A graded answer is identified by the question, the model, the condition it was asked under
 (stated target and style; none for the closed rubric) and the sample index. Two records with
 one key would be counted twice by every metric, so reading refuses them unless asked to keep
-them. The check is vectorised: each key column is factorised, the codes are combined into one
-integer per record and sorted; only when a repeat exists does a slower pass find the first one.
+them.
+
+The check is vectorised and cheap next to reading: the readers hand over the dictionary codes
+of ``item_id`` and ``model`` they computed anyway; these are merged across files over the
+distinct values only, mixed with the other key columns into one 64-bit hash per record and
+sorted. Distinct hashes prove distinct keys; only records whose hashes collide are compared
+exactly, so the answer is exact.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import factorize
 from dontguess._tables_io import Where
 from dontguess.records import GradedTable
 
-__all__ = ["Source", "check_unique"]
+__all__ = ["Codes", "Source", "check_unique"]
 
-#: Where rows ``start:stop`` of a concatenated table came from.
-Source = tuple[Where, int, int]
-_KEY_LIMIT = 1 << 62
+U64 = npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Distinct ``item_id`` / ``model`` values of one file and each record's index into them."""
+
+    items: Sequence[Any]
+    item_codes: npt.NDArray[np.intp]
+    models: Sequence[Any]
+    model_codes: npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows ``start:stop`` of a concatenated table: their file and key codes."""
+
+    where: Where
+    start: int
+    stop: int
+    codes: Codes
 
 
 def check_unique(table: GradedTable, sources: Sequence[Source]) -> None:
     """Raise InputError naming both places when two records share one key.
 
     Args:
-        table: the records (several files concatenated).
-        sources: ``(where, start, stop)`` of each file's rows in ``table``.
+        table: the records (several files concatenated, in ``sources`` order).
+        sources: where each file's rows are, with their ``item_id`` / ``model`` codes.
 
     Raises:
         InputError: at the later record of the first repeated key in file order.
     """
     if len(table) < 2:
         return
-    key = _record_keys(table)
-    ordered = np.sort(key)
+    exact = _exact_columns(table, sources)
+    hashed = _hash(exact)
+    ordered = np.sort(hashed)
     if not bool((ordered[1:] == ordered[:-1]).any()):
         return
-    order = np.argsort(key, kind="stable")
-    repeats = order[1:][key[order[1:]] == key[order[:-1]]]
-    later = int(repeats.min())
-    first = int(np.flatnonzero(key == key[later])[0])
+    collide = np.flatnonzero(np.isin(hashed, ordered[1:][ordered[1:] == ordered[:-1]]))
+    keys = [c[collide] for c in exact]
+    order = np.lexsort([collide, *keys])  # by key, then by file order (least significant)
+    same = np.ones(len(order) - 1, dtype=bool)
+    for column in keys:
+        same &= column[order[1:]] == column[order[:-1]]
+    if not same.any():
+        return  # only hash collisions
+    later = int(collide[order[1:][same]].min())
+    match = np.ones(len(collide), dtype=bool)
+    for column in keys:
+        match &= column == column[int(np.flatnonzero(collide == later)[0])]
+    _raise(table, sources, later, int(collide[match].min()))
+
+
+def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.NDArray[np.int64]]:
+    """(item and model code, stated-target bits, style code, sample) as int64 columns."""
+    items = _merged([(s.codes.items, s.codes.item_codes) for s in sources])
+    models = _merged([(s.codes.models, s.codes.model_codes) for s in sources])
+    pair = items * (int(models.max()) + 1) + models
+    target = np.where(np.isnan(table.stated_target), np.nan, table.stated_target + 0.0)
+    style = (table.style == "reward").astype(np.int64)  # closed rows all hold ""
+    return [pair, target.view(np.int64), style, table.sample.astype(np.int64)]
+
+
+def _merged(parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.intp]]]) -> npt.NDArray[np.int64]:
+    """One code per distinct value across files (a dict over the distinct values only)."""
+    if len(parts) == 1:
+        return parts[0][1].astype(np.int64)
+    seen: dict[Any, int] = {}
+    out = []
+    for uniques, codes in parts:
+        mapping = np.fromiter(
+            (seen.setdefault(u, len(seen)) for u in uniques), np.int64, len(uniques)
+        )
+        out.append(mapping[codes])
+    return np.concatenate(out)
+
+
+def _hash(columns: Sequence[npt.NDArray[np.int64]]) -> U64:
+    h = np.zeros(len(columns[0]), dtype=np.uint64)
+    for column in columns:
+        h = _mix(h ^ _mix(column.view(np.uint64)))
+    return h
+
+
+def _mix(z: U64) -> U64:
+    """splitmix64's finaliser: a fast, well-spread 64-bit hash (wrapping arithmetic)."""
+    z = z + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    out: U64 = z ^ (z >> np.uint64(31))
+    return out
+
+
+def _raise(table: GradedTable, sources: Sequence[Source], later: int, first: int) -> None:
     where, local = _locate(sources, later)
     first_where, first_local = _locate(sources, first)
     raise where.error(
@@ -56,25 +133,10 @@ def check_unique(table: GradedTable, sources: Sequence[Source]) -> None:
     )
 
 
-def _record_keys(table: GradedTable) -> npt.NDArray[np.int64]:
-    """One int64 per record; equal exactly when the records share a key."""
-    columns = (table.item_id, table.model, table.stated_target, table.style, table.sample)
-    key = np.zeros(len(table), dtype=np.int64)
-    size = 1
-    for column in columns:
-        uniques, codes = factorize(column, sort=False)
-        if size * max(len(uniques), 1) >= _KEY_LIMIT:
-            distinct, key = factorize(key, sort=False)
-            size = len(distinct)
-        key = key * max(len(uniques), 1) + codes
-        size *= max(len(uniques), 1)
-    return key
-
-
 def _locate(sources: Sequence[Source], row: int) -> tuple[Where, int]:
-    for where, start, stop in sources:
-        if start <= row < stop:
-            return where, row - start
+    for source in sources:
+        if source.start <= row < source.stop:
+            return source.where, row - source.start
     raise AssertionError(f"row {row} is in no source")
 
 

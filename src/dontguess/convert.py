@@ -28,12 +28,16 @@ right / wrong / abstained shares.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from dontguess._rawtext import check_json_lines, decode_utf8, normalize_newlines
+from dontguess._tables_io import Where, read_csv_table
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import UNGRADED_CODE, GradedTable
 from dontguess.tables import concat_graded
@@ -46,6 +50,10 @@ FORMATS = ("simple-evals-ru", "triviaqa-persona")
 _SIMPLE_EVALS_VERDICT = {"correct": 0, "incorrect": 1, "not_attempted": 2}
 _PERSONA_VERDICT = {"correct": 0, "incorrect": 1}
 _PERSONA_GROUPS = ("model_key", "condition", "pair_label", "warmup_k")
+_PERSONA_COLUMNS = ("qid", "model_actual", "judge_verdict", "content", "certainty_score")
+
+#: Makes the error about 0-based record ``row``: (row, message) -> InputError.
+_ErrorAt = Callable[[int, str], InputError]
 
 
 def _obj(values: Sequence[Any]) -> Any:
@@ -54,20 +62,20 @@ def _obj(values: Sequence[Any]) -> Any:
     return out
 
 
-def _codes(
-    words: Sequence[Any], mapping: dict[str, int], column: str, path: Path, *, jsonl: bool
-) -> Any:
-    """Verdict codes; errors name the JSONL line, or the CSV data row (values span lines)."""
+def _codes(words: Sequence[Any], mapping: dict[str, int], column: str, error: _ErrorAt) -> Any:
+    """Verdict codes; an unknown word is an error at its record."""
     codes = np.full(len(words), UNGRADED_CODE, dtype=np.int8)
     for row, word in enumerate(words):
-        key = str(word).strip().lower() if word is not None else ""
+        key = word.strip().lower() if isinstance(word, str) else None
         if key not in mapping:
-            message = f"{column} must be one of {', '.join(mapping)}, got {word!r}"
-            if jsonl:
-                raise InputError(message, path=str(path), line=row + 1)
-            raise InputError(f"data row {row + 1}: {message}", path=str(path))
+            raise error(row, f"{column} must be one of {', '.join(mapping)}, got {_show(word)}")
         codes[row] = mapping[key]
     return codes
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _model_from_name(path: Path) -> str:
@@ -80,95 +88,160 @@ def from_simple_evals_ru(paths: Sequence[str | Path]) -> GradedTable:
     """Read simple-evals-ru SimpleQA result files (see the module docstring for the mapping).
 
     Raises:
-        InputError: a line is not JSON or has an unknown ``judge_pred`` (file and line named).
+        InputError: a file is not UTF-8 JSON lines within the size and nesting limits; a line
+            has a bad ``id``, ``judge_pred`` or ``answer``, or repeats an ``id`` of its model
+            (file, line and value named).
         SchemaError: a line lacks ``id`` or ``judge_pred``.
     """
-    import json
-
     if not paths:
         raise InputError("no input files given")
     parts = []
+    seen: dict[tuple[str, str], str] = {}
     for p in paths:
         path = Path(p)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-        rows = []
-        for lineno, line in enumerate(lines, start=1):
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from exc
-            for key in ("id", "judge_pred"):
-                if not isinstance(row, dict) or key not in row:
-                    raise SchemaError(f"missing key {key!r}", path=str(path), line=lineno)
-            rows.append(row)
+        model = _model_from_name(path)
+        lines, rows = _simple_evals_rows(path)
         if not rows:
             raise InputError("no records", path=str(path))
-        n = len(rows)
+
+        def error(
+            row: int, message: str, path: Path = path, lines: list[int] = lines
+        ) -> InputError:
+            return InputError(message, path=str(path), line=lines[row])
+
+        item_id = [f"simpleqa-{_simple_evals_id(r, error, k)}" for k, r in enumerate(rows)]
+        for k, item in enumerate(item_id):
+            first = seen.setdefault((model, item), f"{path}:{lines[k]}")
+            if first != f"{path}:{lines[k]}":
+                raise error(
+                    k, f"duplicate id {rows[k]['id']!r} for model {model!r} (also at {first})"
+                )
         parts.append(
             _table(
-                item_id=[f"simpleqa-{r['id']}" for r in rows],
-                model=[_model_from_name(path)] * n,
+                item_id=item_id,
+                model=[model] * len(rows),
                 verdict=_codes(
-                    [r["judge_pred"] for r in rows],
-                    _SIMPLE_EVALS_VERDICT,
-                    "judge_pred",
-                    path,
-                    jsonl=True,
+                    [r["judge_pred"] for r in rows], _SIMPLE_EVALS_VERDICT, "judge_pred", error
                 ),
-                answer=[r.get("answer") or "" for r in rows],
+                answer=[_answer_text(r.get("answer"), error, k) for k, r in enumerate(rows)],
             )
         )
     return concat_graded(parts)
+
+
+def _simple_evals_rows(path: Path) -> tuple[list[int], list[dict[str, Any]]]:
+    """The JSON object of each non-blank line, and its 1-based line number."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    decode_utf8(data, str(path))
+    body = normalize_newlines(data).removeprefix(b"\xef\xbb\xbf")
+    check_json_lines(body, str(path))
+    lines, rows = [], []
+    for lineno, raw in enumerate(body.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply", path=str(path), line=lineno) from None
+        for key in ("id", "judge_pred"):
+            if not isinstance(row, dict) or key not in row:
+                raise SchemaError(f"missing key {key!r}", path=str(path), line=lineno)
+        lines.append(lineno)
+        rows.append(row)
+    return lines, rows
+
+
+def _simple_evals_id(row: dict[str, Any], error: _ErrorAt, k: int) -> str:
+    value = row["id"]
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
+        raise error(k, f"id must be a number or non-empty text, got {_show(value)}")
+    return _checked_text(str(value).strip(), "id", error, k)
+
+
+def _answer_text(value: Any, error: _ErrorAt, k: int) -> str:
+    """The answer as text: numbers as written in JSON, null as empty; no arrays or objects."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _checked_text(value, "answer", error, k)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    raise error(k, f"answer must be text or a number, got {_show(value)}")
+
+
+def _checked_text(value: str, column: str, error: _ErrorAt, k: int) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise error(k, f"{column} holds an unpaired surrogate escape: {_show(value)}") from None
+    return value
 
 
 def from_triviaqa_persona(path: str | Path) -> GradedTable:
     """Read the persona study's ``rq3_responses.csv`` (see the module docstring).
 
     Raises:
-        InputError: unknown ``judge_verdict`` or ``certainty_score`` outside [0, 1].
+        InputError: the file is not UTF-8 CSV; empty ``qid`` or ``model_actual``; unknown
+            ``judge_verdict``; ``certainty_score`` not a number in [0, 1] (line and value named).
         SchemaError: a needed column is missing.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     path = Path(path)
-    try:
-        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read CSV: {exc}", path=str(path)) from exc
-    need = ("qid", "model_actual", "judge_verdict", "content", "certainty_score", *_PERSONA_GROUPS)
+    table, where = read_csv_table(path)
+    need = (*_PERSONA_COLUMNS, *_PERSONA_GROUPS)
     missing = [c for c in need if c not in table.column_names]
     if missing:
         raise SchemaError(f"missing column {missing[0]!r}", path=str(path))
     if table.num_rows == 0:
         raise InputError("no records", path=str(path))
-    col = {c: table.column(c).to_pylist() for c in need}
-    confidence = np.array([np.nan if v is None else v for v in col["certainty_score"]], float)
-    bad = np.flatnonzero((confidence < 0) | (confidence > 1))
-    if bad.size:
-        raise InputError(
-            f"data row {int(bad[0]) + 1}: certainty_score must be in [0, 1], "
-            f"got {confidence[bad[0]]:g}",
-            path=str(path),
-        )
+    try:
+        col = {c: table.column(c).to_pylist() for c in need}
+    except pa.ArrowException as exc:
+        raise InputError(f"cannot read CSV: {exc}", path=str(path)) from None
+    for name in ("qid", "model_actual"):
+        empty = [k for k, v in enumerate(col[name]) if not (v or "").strip()]
+        if empty:
+            raise where.error(empty[0], f"empty {name}")
     seen: dict[tuple[str, str], int] = {}
     sample = []
     for model, qid in zip(col["model_actual"], col["qid"], strict=True):
-        key = (str(model), str(qid))
+        key = (model, qid)
         sample.append(seen.get(key, 0))
         seen[key] = sample[-1] + 1
     return _table(
-        item_id=[str(q) for q in col["qid"]],
-        model=[str(m) for m in col["model_actual"]],
-        verdict=_codes(col["judge_verdict"], _PERSONA_VERDICT, "judge_verdict", path, jsonl=False),
+        item_id=col["qid"],
+        model=col["model_actual"],
+        verdict=_codes(col["judge_verdict"], _PERSONA_VERDICT, "judge_verdict", where.error),
         answer=[c or "" for c in col["content"]],
-        confidence=confidence,
+        confidence=_certainty(col["certainty_score"], where),
         sample=np.array(sample, dtype=np.int64),
-        groups={g: _obj(["" if v is None else str(v) for v in col[g]]) for g in _PERSONA_GROUPS},
+        groups={g: _obj([v or "" for v in col[g]]) for g in _PERSONA_GROUPS},
     )
+
+
+def _certainty(words: Sequence[str | None], where: Where) -> Any:
+    """``certainty_score`` as floats in [0, 1]; empty is unknown (nan)."""
+    out = np.full(len(words), np.nan)
+    for row, word in enumerate(words):
+        text = (word or "").strip()
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            raise where.error(row, f"certainty_score must be a number, got {_show(word)}") from None
+        if not 0.0 <= value <= 1.0 and not math.isnan(value):
+            raise where.error(row, f"certainty_score must be in [0, 1], got {_show(word)}")
+        out[row] = value
+    return out
 
 
 def _table(

@@ -38,7 +38,7 @@ import numpy as np
 
 from dontguess._tables_check import KNOWN, to_graded_table
 from dontguess._tables_io import SUFFIXES, Where, number_array, read_table, string_array
-from dontguess._tables_unique import check_unique
+from dontguess._tables_unique import Codes, Source, check_unique
 from dontguess.errors import InputError
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
 
@@ -83,15 +83,17 @@ def read_graded(
     if not paths:
         raise InputError("no input files given")
     parts = [_read_one(Path(p)) for p in paths]
-    table = concat_graded([t for t, _ in parts])
+    table = concat_graded([t for t, _, _ in parts])
     if not allow_duplicates:
-        stops = np.cumsum([len(t) for t, _ in parts]).tolist()
-        starts = [0, *stops[:-1]]
-        check_unique(table, [(w, a, b) for (_, w), a, b in zip(parts, starts, stops, strict=True)])
+        sources, start = [], 0
+        for part, where, codes in parts:
+            sources.append(Source(where, start, start + len(part), codes))
+            start += len(part)
+        check_unique(table, sources)
     return table
 
 
-def _read_one(path: Path) -> tuple[GradedTable, Where]:
+def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
     import pyarrow as pa
 
     if path.is_dir():
@@ -101,11 +103,25 @@ def _read_one(path: Path) -> tuple[GradedTable, Where]:
                 break
         else:
             raise InputError(f"a run directory must hold {' or '.join(RUN_FILES)}", path=str(path))
+    from dontguess.importers import detect_format, read_log  # lm-eval / inspect / simple-evals
+
+    if detect_format(path) is not None:
+        from dontguess._factorize import factorize
+
+        log = read_log(path)
+        items, item_codes = factorize(log.item_id, sort=False)
+        models, model_codes = factorize(log.model, sort=False)
+        return (
+            log,
+            Where(str(path), None),
+            Codes(list(items), item_codes, list(models), model_codes),
+        )
     table, where = read_table(path)
     try:
-        return to_graded_table(table, where), where
+        records, codes = to_graded_table(table, where)
     except pa.ArrowException as exc:  # a type no check foresaw: still an input error
         raise InputError(f"cannot read the records: {exc}", path=str(path)) from None
+    return records, where, codes
 
 
 def concat_graded(tables: Sequence[GradedTable]) -> GradedTable:
@@ -190,11 +206,17 @@ def write_graded(data: GradedTable | Iterable[Graded], path: str | Path) -> Path
     if suffix not in writers:
         raise InputError(f"cannot write {suffix!r}; use .jsonl, .csv or .parquet", path=str(path))
     arrow = to_arrow(table)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder: {exc.strerror}", path=str(path)) from exc
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         writers[suffix](arrow, tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

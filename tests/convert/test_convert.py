@@ -92,5 +92,5 @@ def test_bad_persona_file(tmp_path: Path) -> None:
         "model_key,condition,pair_label,warmup_k\n"
     )
     p.write_text(header + 'q,m,correct,"a\nb",1.5,k,c,p,5\n')
-    with pytest.raises(InputError, match=r"data row 1: certainty_score .*1\.5"):
+    with pytest.raises(InputError, match=r"r\.csv:2: certainty_score .*1\.5"):
         from_triviaqa_persona(p)

@@ -15,7 +15,7 @@ from dontguess.errors import InputError, SchemaError
 from dontguess.items._rows import Row
 from dontguess.records import Item
 
-__all__ = ["KINDS", "Columns", "as_list", "rows_to_items", "with_choices"]
+__all__ = ["KINDS", "Columns", "as_list", "rows_to_items", "scalar_text", "with_choices"]
 
 KINDS = ("choice", "date", "number", "text", "unknowable")
 
@@ -36,8 +36,10 @@ def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if v is not None and str(v).strip()]
-    text = str(value).strip()
+        out = [scalar_text(v, where, path, line) for v in value]
+        return [v for v in out if v is not None and v.strip()]
+    text = scalar_text(value, where, path, line) or ""
+    text = text.strip()
     if not text:
         return []
     if text.startswith("["):
@@ -47,10 +49,49 @@ def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
             raise InputError(
                 f"column {where!r}: bad JSON list ({exc.msg}): {text[:60]!r}", path=path, line=line
             ) from exc
+        except RecursionError:
+            raise InputError(
+                f"column {where!r}: JSON nested too deeply", path=path, line=line
+            ) from None
         if not isinstance(parsed, list):
             raise InputError(f"column {where!r}: expected a JSON list", path=path, line=line)
         return as_list(parsed, where=where, path=path, line=line)
     return [text]
+
+
+def scalar_text(value: Any, column: str, path: str, line: int) -> str | None:
+    """One cell as text: ``None`` stays None, numbers become their text.
+
+    Raises:
+        InputError: a list or object, bytes, or text with an unpaired surrogate escape.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"column {column!r} holds an unpaired surrogate escape (not valid text): "
+                f"{_show(value)}",
+                path=path,
+                line=line,
+            ) from None
+        return value
+    if isinstance(value, list | tuple | dict | bytes | bytearray):
+        raise InputError(
+            f"column {column!r} must hold text, got {type(value).__name__} {_show(value)}",
+            path=path,
+            line=line,
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def with_choices(question: str, choices: tuple[str, ...]) -> str:
@@ -89,14 +130,14 @@ def _check_columns(row: dict[str, Any], cols: Columns, path: str, line: int) -> 
 
 
 def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id: str) -> Item:
-    question = row.get(cols.question)
-    if question is None or not str(question).strip():
+    question = scalar_text(row.get(cols.question), cols.question, path, line)
+    if question is None or not question.strip():
         raise InputError(f"missing question (column {cols.question!r})", path=path, line=line)
     answers = _dedupe(
         as_list(row.get(cols.answer), where=cols.answer, path=path, line=line)
         + as_list(row.get(cols.answers), where=cols.answers, path=path, line=line)
     )
-    kind = str(row.get("kind") or "text").strip().lower()
+    kind = (scalar_text(row.get("kind"), "kind", path, line) or "text").strip().lower()
     if kind not in KINDS:
         raise InputError(f"kind must be one of {KINDS}, got {kind!r}", path=path, line=line)
     if not answers and kind != "unknowable":
@@ -108,8 +149,8 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
     choices = tuple(as_list(row.get("choices"), where="choices", path=path, line=line))
     if len(choices) > 26:
         raise InputError(f"at most 26 choices, got {len(choices)}", path=path, line=line)
-    groups = {name: "" if row[name] is None else str(row[name]) for name in cols.groups}
-    text = str(question).strip()
+    groups = {name: _group_text(row[name], name, path, line) for name in cols.groups}
+    text = question.strip()
     return Item(
         id=item_id,
         question=with_choices(text, choices) if choices else text,
@@ -118,6 +159,13 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
         choices=choices,
         groups=groups,
     )
+
+
+def _group_text(value: Any, name: str, path: str, line: int) -> str:
+    """A group cell as text; a list or object becomes its JSON text."""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return scalar_text(value, name, path, line) or ""
 
 
 def rows_to_items(
@@ -146,10 +194,10 @@ def rows_to_items(
             if not use_column and cols.id != "id" and derive_id is None:
                 raise SchemaError(f"no id column {cols.id!r}; columns: {sorted(row)}", path=path)
         if use_column:
-            raw = row.get(cols.id)
-            if raw is None or not str(raw).strip():
+            raw = scalar_text(row.get(cols.id), cols.id, path, line)
+            if raw is None or not raw.strip():
                 raise InputError(f"empty id (column {cols.id!r})", path=path, line=line)
-            item_id = str(raw).strip()
+            item_id = raw.strip()
         else:
             item_id = derive_id(index, row) if derive_id else str(index)
         if item_id in first_line:

@@ -8,11 +8,13 @@ Parquet rows report their 1-based row number as the "line".
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dontguess._rawtext import check_json_depth, check_json_lines, decode_utf8, normalize_newlines
 from dontguess.errors import InputError, SchemaError
 
 __all__ = ["Row", "read_rows"]
@@ -20,27 +22,46 @@ __all__ = ["Row", "read_rows"]
 Row = tuple[int, dict[str, Any]]
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def _loads(text: str, path: Path, line: int | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"bad JSON: {exc.msg}"
+        if exc.msg == "Extra data" and line is not None:
+            message = "more than one JSON value on the line (JSONL holds one object per line)"
+        raise InputError(message, path=str(path), line=line or exc.lineno) from None
+    except RecursionError:  # the depth check runs first; this is a second guard
+        raise InputError("JSON nested too deeply", path=str(path), line=line) from None
+
+
 def _jsonl(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"bad JSON: {exc.msg}", path=str(path), line=number) from exc
-            if not isinstance(obj, dict):
-                raise InputError(
-                    f"expected a JSON object, got {type(obj).__name__}", path=str(path), line=number
-                )
-            yield number, obj
+    data = _read_bytes(path)
+    decode_utf8(data, str(path))  # names the line and bytes of invalid UTF-8
+    body = normalize_newlines(data.removeprefix(b"\xef\xbb\xbf"))
+    check_json_lines(body, str(path))  # line length and nesting depth, before json
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        obj = _loads(line.decode("utf-8"), path, number)
+        if not isinstance(obj, dict):
+            raise InputError(
+                f"expected a JSON object, got {type(obj).__name__}", path=str(path), line=number
+            )
+        yield number, obj
 
 
 def _json(path: Path, key: str | None) -> Iterator[Row]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"bad JSON: {exc.msg}", path=str(path), line=exc.lineno) from exc
+    data = _read_bytes(path)
+    text = decode_utf8(data, str(path))
+    check_json_depth(data, str(path))
+    data = _loads(text, path, None)
     if key is not None:
         if not isinstance(data, dict) or key not in data:
             raise SchemaError(f"expected a top-level object with key {key!r}", path=str(path))
@@ -54,41 +75,58 @@ def _json(path: Path, key: str | None) -> Iterator[Row]:
 
 
 def _csv(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
+    text = decode_utf8(_read_bytes(path), str(path))  # any line ending; BOM dropped
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("empty CSV file (no header line)", path=str(path), line=1) from None
+    except csv.Error as exc:
+        raise InputError(f"bad CSV: {exc}", path=str(path), line=1) from exc
+    _check_names(header, path)
+    start = reader.line_num + 1
+    while True:
         try:
-            header = next(reader)
+            values = next(reader)
         except StopIteration:
-            raise InputError("empty CSV file (no header line)", path=str(path), line=1) from None
+            return
         except csv.Error as exc:
-            raise InputError(f"bad CSV: {exc}", path=str(path), line=1) from exc
+            raise InputError(f"bad CSV: {exc}", path=str(path), line=start) from exc
+        if values:
+            if len(values) != len(header):
+                raise InputError(
+                    f"row has {len(values)} fields, the header line 1 has {len(header)}",
+                    path=str(path),
+                    line=start,
+                )
+            yield start, dict(zip(header, values, strict=True))
         start = reader.line_num + 1
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputError(f"bad CSV: {exc}", path=str(path), line=start) from exc
-            if values:
-                if len(values) != len(header):
-                    raise InputError(
-                        f"row has {len(values)} fields, the header line 1 has {len(header)}",
-                        path=str(path),
-                        line=start,
-                    )
-                yield start, dict(zip(header, values, strict=True))
-            start = reader.line_num + 1
+
+
+def _check_names(names: list[str], path: Path) -> None:
+    repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
+    if repeated:
+        raise SchemaError(
+            f"column {repeated[0]!r} appears {names.count(repeated[0])} times; "
+            "column names must be unique",
+            path=str(path),
+        )
 
 
 def _parquet(path: Path) -> Iterator[Row]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises several types for unreadable files
-        raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from exc
-    for index, row in enumerate(table.to_pylist()):
+        # ParquetFile.read, not pq.read_table: the dataset API imports pandas (slow start-up).
+        with pq.ParquetFile(path) as parquet:
+            table = parquet.read()
+        table.validate(full=True)  # e.g. invalid UTF-8 in a string column
+        rows = table.to_pylist()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from None
+    _check_names(table.column_names, path)
+    for index, row in enumerate(rows):
         yield index + 1, row
 
 
