@@ -8,7 +8,16 @@ samples from one call (the OpenAI ``n`` field) also implements :class:`ChoicesBa
 the runner then sends ``Request(n=k)`` once instead of ``k`` requests. Failures that a retry may fix
 (429, 5xx, time-outs, dropped connections, malformed bodies) are raised as
 :class:`TransientBackendError`; the runner owns the bounded retry loop, so every backend
-gets the same policy.
+gets the same policy. Failures that make every further request pointless (a refused key, a
+missing endpoint, a redirect, a server that cannot be reached before it ever answered) are
+raised as :class:`FatalBackendError`: the runner stops the run at once.
+
+A backend may also offer ``async def check(self) -> None``, a cheap reachability test the
+runner awaits once before sending (:meth:`OpenAIBackend.check
+<dontguess.backends.openai_compat.OpenAIBackend.check>` probes ``GET <base>/models``); it
+raises :class:`FatalBackendError` for a server that cannot be reached. Every string a
+backend emits (``Reply.error``, exception messages, answer text) must already be scrubbed of
+the API key (:class:`dontguess._util.redact.Redactor`).
 """
 
 from __future__ import annotations
