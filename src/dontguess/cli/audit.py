@@ -41,7 +41,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--table2", action="store_true", help="print the paper's survey of benchmarks and exit"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table for people, json for scripts (default: table)",
+    )
     parser.add_argument(
         "--targets", default="0,0.5,0.75,0.9", help="confidence targets (default 0,0.5,0.75,0.9)"
     )
@@ -52,7 +57,14 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="paired bootstrap replicates per swapped pair (default 1000; 0: no p-values)",
     )
-    parser.add_argument("--bootstrap-seed", dest="seed", type=int, default=0, metavar="S")
+    parser.add_argument(
+        "--bootstrap-seed",
+        dest="seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the paired bootstrap's resampling (default: 0)",
+    )
     parser.add_argument(
         "--from",
         dest="log_format",
