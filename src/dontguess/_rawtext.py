@@ -93,9 +93,15 @@ def normalize_newlines(data: bytes) -> bytes:
 
 
 def check_json_lines(
-    data: bytes, path: str, *, max_depth: int = MAX_JSON_DEPTH, max_line: int = MAX_LINE_BYTES
+    data: bytes, path: str, *, max_depth: int | None = None, max_line: int | None = None
 ) -> int:
     r"""Check line lengths and nesting depth of JSONL ``data`` (``\n``-separated; normalise first).
+
+    Args:
+        data: the file's bytes.
+        path: the file, for messages.
+        max_depth: deepest nesting allowed (default :data:`MAX_JSON_DEPTH`).
+        max_line: longest line allowed, in bytes (default :data:`MAX_LINE_BYTES`).
 
     Returns:
         The length of the longest line, in bytes.
@@ -111,6 +117,8 @@ def check_json_lines(
     ...
     dontguess.errors.InputError: f.jsonl:2: JSON nested deeper than 100 levels ...
     """
+    max_depth = MAX_JSON_DEPTH if max_depth is None else max_depth
+    max_line = MAX_LINE_BYTES if max_line is None else max_line
     arr = np.frombuffer(data, dtype=np.uint8)
     start, line, longest = 0, 1, 0
     while start < len(data):
@@ -149,7 +157,7 @@ def _chunk_end(data: bytes, start: int, path: str, line: int, max_line: int) -> 
     return len(data) if cut < 0 else cut + 1
 
 
-def check_json_depth(data: bytes, path: str, *, max_depth: int = MAX_JSON_DEPTH) -> None:
+def check_json_depth(data: bytes, path: str, *, max_depth: int | None = None) -> None:
     """Raise InputError (naming the line) when one JSON document nests deeper than ``max_depth``.
 
     >>> check_json_depth(b'[{"a": "[[[["}]', "f.json")
@@ -158,6 +166,7 @@ def check_json_depth(data: bytes, path: str, *, max_depth: int = MAX_JSON_DEPTH)
     ...
     dontguess.errors.InputError: f.json:1: JSON nested deeper than 100 levels ...
     """
+    max_depth = MAX_JSON_DEPTH if max_depth is None else max_depth
     if data.count(b"[") + data.count(b"{") <= max_depth:
         return
     depth, pos = _max_depth(np.frombuffer(data, dtype=np.uint8))
