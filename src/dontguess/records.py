@@ -25,6 +25,7 @@ __all__ = [
     "CLOSED",
     "Condition",
     "GRADED_COLUMNS",
+    "GRADING_COLUMNS",
     "Graded",
     "GradedTable",
     "Item",
@@ -57,6 +58,13 @@ GRADED_COLUMNS: tuple[str, ...] = (
     "ungraded_reason",
     "answer",
 )
+
+#: Columns a run adds after :data:`GRADED_COLUMNS`: who decided each verdict (``method``:
+#: ``rules`` or ``judge``; null for a model error or a file from elsewhere) and the LLM
+#: judge's raw reply (``judge_reply``; null when no judge replied). Readers of graded files
+#: take them as ordinary extra columns, so ``score --by method`` splits scores by grader
+#: and files without them read as before.
+GRADING_COLUMNS: tuple[str, ...] = ("method", "judge_reply")
 
 #: Integer codes used in columnar tables (int8). Ungraded is -1.
 VERDICT_CODES: Mapping[Verdict, int] = {
@@ -189,6 +197,11 @@ class Graded:
         confidence: the model's confidence that its answer is right, in [0, 1], if known.
         answer: the answer text, if kept (reports HTML-escape it).
         groups: free columns for grouping (topic, popularity bucket, ...).
+        method: which grader decided: ``"rules"`` or ``"judge"`` (an LLM judge, also when
+            it left the record ungraded); ``None`` when no grader was asked (a model error)
+            or the record came from elsewhere.
+        judge_reply: the LLM judge's raw reply, kept for audits (also when unparsable);
+            ``None`` when no judge replied.
     """
 
     item_id: str
@@ -200,6 +213,8 @@ class Graded:
     confidence: float | None = None
     answer: str | None = None
     groups: Mapping[str, str] = field(default_factory=dict)
+    method: str | None = None
+    judge_reply: str | None = None
 
     def __post_init__(self) -> None:
         if self.verdict is None and not self.ungraded_reason:

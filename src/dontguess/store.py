@@ -4,18 +4,22 @@
 
     RUN_DIR/
       .lock            held (flock) by the process writing the directory: pid, host, start
-      spec.json        schema version, RunSpec, package versions, git revision (never a key)
-      journal.sqlite   every completed request (SQLite, WAL), the resume point
-      graded.parquet   graded records, the columns of the score format + group columns
+      spec.json        schema version, RunSpec, grading (grader, judge), package versions,
+                       git revision (never a key)
+      journal.sqlite   every completed model request and judge call (SQLite, WAL), the
+                       resume point
+      graded.parquet   graded records: the columns of the score format, ``method`` and
+                       ``judge_reply``, then group columns
       graded.jsonl     the same records as JSON lines
       summary.json     score rows, calibration audit, error counts, timings, tokens
       DONE             written last: the three files above are one complete set
 
 A rerun of the same command into the same directory resumes from the journal. A directory
 holding a different run (other models, items, conditions, samples or generation
-parameters) is refused rather than mixed; a directory that holds no result yet (no journal
-row, no graded file, no DONE: what a run that failed before its first answer leaves) is
-taken over by the new spec.
+parameters) is refused rather than mixed, and so is one graded another way (another
+grader mode or judge: ``dontguess grade`` re-grades into a new directory); a directory
+that holds no result yet (no journal row, no graded file, no DONE: what a run that failed
+before its first answer leaves) is taken over by the new spec.
 
 **Lock.** :meth:`RunDir.begin` takes an exclusive ``flock`` on ``.lock`` and keeps it until
 :meth:`RunDir.release`; a second process is refused with a :class:`StoreError` naming the
@@ -58,9 +62,10 @@ from pathlib import Path
 from typing import Any
 
 from dontguess.errors import StoreError
-from dontguess.records import GRADED_COLUMNS, Graded, RunSpec
+from dontguess.records import GRADED_COLUMNS, GRADING_COLUMNS, Graded, RunSpec
 
 __all__ = [
+    "DEFAULT_GRADING",
     "DONE",
     "GRADED_COLUMNS",
     "LOCK",
@@ -68,6 +73,7 @@ __all__ = [
     "RUN_SCHEMA_VERSION",
     "RunDir",
     "atomic_write",
+    "describe_grading",
     "graded_rows",
     "spec_document",
 ]
@@ -77,6 +83,9 @@ DONE = "DONE"
 LOCK = ".lock"
 #: The files a finished pass replaces together (DONE guards them).
 OUTPUTS = ("graded.jsonl", "graded.parquet", "summary.json")
+#: spec.json's ``grading`` for a run that stored none (made before the judge existed).
+DEFAULT_GRADING: Mapping[str, Any] = {"grader": "rules", "judge": None}
+_JOURNAL_TABLES = ("replies", "judge_replies")
 _JOURNAL_FILES = ("journal.sqlite", "journal.sqlite-wal", "journal.sqlite-shm")
 _PACKAGES = ("dontguess", "aiohttp", "numpy", "pyarrow", "rich")
 
@@ -120,10 +129,13 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def graded_rows(records: Iterable[Graded]) -> list[dict[str, Any]]:
-    """Records as score-format rows: :data:`GRADED_COLUMNS`, then group columns (sorted).
+    """Records as score-format rows: :data:`GRADED_COLUMNS`, :data:`GRADING_COLUMNS`, then
+    group columns (sorted).
 
     ``verdict`` is ``correct``/``incorrect``/``abstained`` or ``None`` (ungraded);
-    ``stated_target`` and ``style`` are ``None`` for the closed rubric.
+    ``stated_target`` and ``style`` are ``None`` for the closed rubric; ``method`` is who
+    decided (``rules``/``judge``, ``None`` for a model error) and ``judge_reply`` the
+    judge's raw reply (``None`` when no judge replied).
     """
     records = list(records)
     groups = sorted({k for r in records for k in r.groups})
@@ -138,6 +150,8 @@ def graded_rows(records: Iterable[Graded]) -> list[dict[str, Any]]:
             "confidence": r.confidence,
             "ungraded_reason": r.ungraded_reason,
             "answer": r.answer,
+            "method": r.method,
+            "judge_reply": r.judge_reply,
             **{g: r.groups.get(g, "") for g in groups},
         }
         for r in records
@@ -229,15 +243,19 @@ def _lock(path: Path) -> int | None:
 
 
 def _journal_rows(path: Path) -> int | None:
-    """Rows in the journal at ``path``: 0 when there is none, ``None`` when unreadable."""
+    """Rows (model replies and judge replies) in the journal at ``path``: 0 when there is
+    none, ``None`` when unreadable."""
     if not path.exists():
         return 0
     try:
         db = sqlite3.connect(path)
         try:
-            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'replies'").fetchone():
-                return 0
-            return int(db.execute("SELECT COUNT(*) FROM replies").fetchone()[0])
+            rows = 0
+            for table in _JOURNAL_TABLES:
+                query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+                if db.execute(query, (table,)).fetchone():
+                    rows += int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            return rows
         finally:
             db.close()
     except sqlite3.Error:
@@ -330,27 +348,42 @@ class RunDir:
             return True
         return _journal_rows(self.journal_path) != 0
 
-    def begin(self, spec: RunSpec, *, extra: Mapping[str, Any] | None = None) -> None:
+    def begin(
+        self,
+        spec: RunSpec,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        grading: Mapping[str, Any] | None = None,
+    ) -> None:
         """Create or reopen the directory for ``spec`` and lock it until :meth:`release`.
 
         A previous pass's graded files and DONE stay until :meth:`commit` replaces them.
 
+        Args:
+            spec: what the run asks.
+            extra: more JSON fields for spec.json (not part of the run's identity).
+            grading: how the run grades (``{"grader": ..., "judge": ...}``, no key);
+                ``None`` means :data:`DEFAULT_GRADING`. Part of the identity: a directory
+                graded another way is refused.
+
         Raises:
             StoreError: another process holds the lock; the directory holds a run with a
-                different spec or schema; it cannot be created.
+                different spec, grading or schema; it cannot be created.
         """
+        grading = dict(DEFAULT_GRADING if grading is None else grading)
         self._created = _make_dirs(self.path)
         self._lock_fd = _lock(self.path / LOCK)
         self._begun = True
         try:
             self._fresh = not self.holds_result()
             if not self._fresh:
-                self._check_spec(spec)
+                self._check_spec(spec, grading)
             for tmp in self.path.glob(".*.tmp*"):  # left by a killed run
                 tmp.unlink(missing_ok=True)
             doc = {
                 "schema_version": RUN_SCHEMA_VERSION,
                 "spec": spec_document(spec),
+                "grading": grading,
                 "versions": _versions(),
                 "git_revision": _git_revision(),
                 **(extra or {}),
@@ -362,8 +395,8 @@ class RunDir:
             self.discard()
             raise
 
-    def _check_spec(self, spec: RunSpec) -> None:
-        """Refuse a directory whose stored result belongs to another spec or schema."""
+    def _check_spec(self, spec: RunSpec, grading: Mapping[str, Any]) -> None:
+        """Refuse a directory whose stored result belongs to another spec, grading or schema."""
         spec_file = self.path / "spec.json"
         if not spec_file.exists():
             raise StoreError(f"{self.path} holds run files but no spec.json; use a new --out")
@@ -383,6 +416,7 @@ class RunDir:
                 f"{self.path} holds a different run (differs in {', '.join(diff)}); "
                 "use a new --out directory"
             )
+        _check_grading(self.path, old.get("grading", DEFAULT_GRADING), grading)
 
     def read_spec(self) -> dict[str, Any]:
         """The stored spec.json document."""
@@ -401,7 +435,7 @@ class RunDir:
         rows = graded_rows(records)
         lines = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in rows)
         jsonl = lines.encode("utf-8")
-        names = list(rows[0]) if rows else list(GRADED_COLUMNS)
+        names = list(rows[0]) if rows else [*GRADED_COLUMNS, *GRADING_COLUMNS]
         text = json.dumps(_clean(summary), indent=2, sort_keys=True, allow_nan=False)
         staged = {name: _temp_name(self.path / name) for name in OUTPUTS}
         try:
@@ -450,6 +484,34 @@ class RunDir:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def describe_grading(grading: Any) -> str:
+    """A grading document in words.
+
+    >>> describe_grading({"grader": "cascade", "judge": {"judge": "openai:j"}})
+    'cascade with judge openai:j'
+    >>> describe_grading({"grader": "rules", "judge": None})
+    'rules'
+    """
+    if not isinstance(grading, Mapping):
+        return repr(grading)
+    judge = grading.get("judge")
+    name = judge.get("judge") if isinstance(judge, Mapping) else judge
+    mode = str(grading.get("grader"))
+    return f"{mode} with judge {name}" if name else mode
+
+
+def _check_grading(path: Path, old: Any, new: Mapping[str, Any]) -> None:
+    """Refuse to resume a run graded another way (other mode, judge, template, ...)."""
+    if old == dict(new):
+        return
+    raise StoreError(
+        f"{path} was graded by {describe_grading(old)}, this command grades by "
+        f"{describe_grading(new)} (or with other judge settings); to grade its answers "
+        f"another way without asking the model again run: dontguess grade {path} "
+        "--judge SPEC --grader MODE --out NEW_DIR (or choose a new --out)"
+    )
 
 
 def _clean(value: Any) -> Any:

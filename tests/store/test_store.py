@@ -13,7 +13,7 @@ import pytest
 
 from dontguess import store as store_mod
 from dontguess.errors import StoreError
-from dontguess.records import Condition, Graded, RunSpec, Verdict
+from dontguess.records import GRADING_COLUMNS, Condition, Graded, RunSpec, Verdict
 from dontguess.store import DONE, GRADED_COLUMNS, OUTPUTS, RUN_SCHEMA_VERSION, RunDir
 from dontguess.tables import read_graded
 
@@ -27,7 +27,15 @@ SPEC = RunSpec(
 OTHER = RunSpec(models=("openai:n",), dataset="d", dataset_hash="h", conditions=(Condition(),))
 RECORDS = [
     Graded("q1", "openai:m", Verdict.CORRECT, answer="Paris", groups={"topic": "geo"}),
-    Graded("q1", "openai:m", Verdict.ABSTAINED, Condition("open", 0.75, "reward"), sample=1),
+    Graded(
+        "q1",
+        "openai:m",
+        Verdict.ABSTAINED,
+        Condition("open", 0.75, "reward"),
+        sample=1,
+        method="judge",
+        judge_reply="Label: NOT_ATTEMPTED",
+    ),
     Graded("q2", "openai:m", None, ungraded_reason="backend error: HTTP 400: no"),
 ]
 
@@ -80,9 +88,12 @@ def test_graded_files_read_back_with_read_graded(tmp_path: Path) -> None:
     rd.begin(SPEC)
     rd.commit(RECORDS, {})
     first = json.loads((tmp_path / "graded.jsonl").read_text().splitlines()[0])
-    assert list(first) == [*GRADED_COLUMNS, "topic"]
+    assert list(first) == [*GRADED_COLUMNS, *GRADING_COLUMNS, "topic"]
     for name in ("graded.jsonl", "graded.parquet"):
         table = read_graded([tmp_path / name])
+        # the run's grading columns read as extra columns: score --by method works
+        assert list(table.groups["method"]) == ["", "judge", ""]
+        assert list(table.groups["judge_reply"]) == ["", "Label: NOT_ATTEMPTED", ""]
         assert list(table.verdict) == [0, 2, -1]
         assert math.isnan(table.stated_target[0]) and table.stated_target[1] == 0.75
         assert list(table.style) == ["", "reward", ""]
@@ -176,3 +187,48 @@ def test_a_file_in_the_way_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(StoreError, match="not a directory"):
         RunDir(tmp_path / "f").begin(SPEC)
+
+
+JUDGED = {"grader": "cascade", "judge": {"judge": "openai:j", "template_hash": "abc"}}
+
+
+def test_grading_is_stored_and_a_rerun_graded_another_way_is_refused(tmp_path: Path) -> None:
+    rd = RunDir(tmp_path)
+    rd.begin(SPEC, grading=JUDGED)
+    _journal_row(rd)
+    rd.release()
+    assert json.loads((tmp_path / "spec.json").read_text())["grading"] == JUDGED
+    rd.begin(SPEC, grading=JUDGED)  # the same command resumes
+    rd.release()
+    for other in (None, {**JUDGED, "grader": "judge"}, {**JUDGED, "judge": {"judge": "x"}}):
+        with pytest.raises(
+            StoreError, match=r"graded by cascade with judge openai:j.*dontguess grade"
+        ):
+            RunDir(tmp_path).begin(SPEC, grading=other)
+    assert json.loads((tmp_path / "spec.json").read_text())["grading"] == JUDGED
+
+
+def test_a_run_stored_before_grading_was_recorded_resumes_as_rules(tmp_path: Path) -> None:
+    rd = RunDir(tmp_path)
+    rd.begin(SPEC)
+    _journal_row(rd)
+    rd.release()
+    doc = json.loads((tmp_path / "spec.json").read_text())
+    del doc["grading"]
+    (tmp_path / "spec.json").write_text(json.dumps(doc))
+    again = RunDir(tmp_path)
+    again.begin(SPEC, grading={"grader": "rules", "judge": None})
+    again.release()
+    with pytest.raises(StoreError, match="graded by rules, this command grades by cascade"):
+        RunDir(tmp_path).begin(SPEC, grading=JUDGED)
+
+
+def test_judge_rows_alone_are_a_result_that_discard_keeps(tmp_path: Path) -> None:
+    rd = RunDir(tmp_path / "new")
+    rd.begin(SPEC, grading=JUDGED)
+    with sqlite3.connect(rd.journal_path) as db:
+        db.execute("CREATE TABLE judge_replies (key TEXT)")
+        db.execute("INSERT INTO judge_replies VALUES ('k')")
+    db.close()
+    assert rd.holds_result()
+    assert rd.discard() is False and rd.journal_path.exists()

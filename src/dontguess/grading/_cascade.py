@@ -13,6 +13,12 @@ In every mode a reply that carries a model error (``reply.error``) is ungraded w
 (``Grade.decided_by``), and :class:`CascadeStats` counts records per source and judge
 requests, for the run summary.
 
+The rules step of a long reply (over :data:`THREAD_CHARS` characters) runs the rules'
+synchronous ``grade_text`` in a worker thread when they have one (as
+:class:`~dontguess.grading.DeterministicGrader` does: pure CPU, about 1.8 s per MB), so it
+does not hold up the event loop and the judge requests in flight. Results do not depend on
+where they were computed.
+
 The cascade trusts every verdict the rules commit to, so hand it a rules grader that
 commits only when it is right and leaves the rest ungraded (a reply that matches no gold
 answer is not provably wrong: it may be a paraphrase).
@@ -20,6 +26,7 @@ answer is not provably wrong: it may be a paraphrase).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass
 from typing import Literal
@@ -27,11 +34,13 @@ from typing import Literal
 from dontguess.grading._base import Grade, Grader
 from dontguess.records import Item, Reply
 
-__all__ = ["GRADER_MODES", "CascadeGrader", "CascadeStats", "GraderMode"]
+__all__ = ["GRADER_MODES", "THREAD_CHARS", "CascadeGrader", "CascadeStats", "GraderMode"]
 
 GraderMode = Literal["rules", "judge", "cascade"]
 #: The grading modes, as ``dontguess run --grader`` spells them.
 GRADER_MODES: tuple[GraderMode, ...] = ("rules", "judge", "cascade")
+#: Replies longer than this (characters) are graded by the rules in a worker thread.
+THREAD_CHARS = 10_000
 
 
 @dataclass(slots=True)
@@ -114,7 +123,7 @@ class CascadeGrader:
             self.stats.add(grade, judged=False)
             return grade
         if self.mode != "judge":
-            ruled = await self.rules.grade(item, reply)
+            ruled = await self._rules(item, reply)
             if ruled.verdict is not None or self.mode == "rules":
                 grade = dataclasses.replace(ruled, decided_by="rules")
                 self.stats.add(grade, judged=False)
@@ -123,3 +132,12 @@ class CascadeGrader:
         grade = dataclasses.replace(await self.judge.grade(item, reply), decided_by="judge")
         self.stats.add(grade, judged=True)
         return grade
+
+    async def _rules(self, item: Item, reply: Reply) -> Grade:
+        """The rules' grade; a long reply's synchronous ``grade_text`` in a worker thread."""
+        text = reply.text or ""
+        grade_text = getattr(self.rules, "grade_text", None)
+        if grade_text is not None and len(text) > THREAD_CHARS:
+            grade: Grade = await asyncio.to_thread(grade_text, item, text)
+            return grade
+        return await self.rules.grade(item, reply)

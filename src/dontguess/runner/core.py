@@ -23,6 +23,18 @@ propagates. Any failure of a run that journaled nothing removes the directory it
 (:meth:`~dontguess.store.RunDir.discard`). Grading a long answer with the
 :class:`~dontguess.grading.DeterministicGrader` runs in a worker thread, so it does not hold
 up the event loop.
+
+Grading with an LLM judge (a :class:`~dontguess.grading.CascadeGrader` holding an
+:class:`~dontguess.grading.LLMJudge`): the judge's endpoint is checked with the models'
+before any model request is sent; judge calls are journaled (table ``judge_replies``, see
+:mod:`~dontguess.runner._judging`) so a rerun or a resumed crash asks no judge question
+twice; each record's ``method`` says who decided (``rules`` / ``judge``) and
+``judge_reply`` keeps the judge's raw reply; a judge
+:class:`~dontguess.backends.base.FatalBackendError` stops the run like a model one (no
+graded file, no DONE). spec.json's ``grading`` names the mode and the judge (model name,
+template hash, temperature, seed, max tokens; never a URL or key); a rerun into the same
+directory with another grading is refused. The runner closes the judge's backend with the
+model backends.
 """
 
 from __future__ import annotations
@@ -34,39 +46,38 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from dontguess.backends.base import Backend, TransientBackendError
 from dontguess.errors import StoreError
-from dontguess.grading import DeterministicGrader
-from dontguess.records import Graded, GradedTable, Item, Reply, RunSpec, Verdict
+from dontguess.records import Graded, GradedTable, Item, Reply, RunSpec
+from dontguess.runner._grade import (
+    GRADE_IN_THREAD_CHARS,
+    GradeLike,
+    GraderLike,
+    grade_journaled,
+)
+from dontguess.runner._judging import grading_document, judge_of
 from dontguess.runner._plan import Job, Planned, partition, plan
 from dontguess.runner._progress import Progress
 from dontguess.runner.execute import Pending, RetryPolicy, execute, run_together
 from dontguess.runner.journal import Journal
 from dontguess.store import RunDir
 
-__all__ = ["GradeLike", "GraderLike", "Job", "RunOptions", "RunResult", "plan", "run", "run_async"]
+__all__ = [
+    "GRADE_IN_THREAD_CHARS",
+    "GradeLike",
+    "GraderLike",
+    "Job",
+    "RunOptions",
+    "RunResult",
+    "close_all",
+    "plan",
+    "run",
+    "run_async",
+]
 
 DEFAULT_SCORE_TARGETS = (0.0, 0.5, 0.75, 0.9)
-#: Answers longer than this (characters) are graded in a worker thread.
-GRADE_IN_THREAD_CHARS = 10_000
-
-
-class GradeLike(Protocol):
-    """What a grader returns (:class:`dontguess.grading.Grade`)."""
-
-    @property
-    def verdict(self) -> Verdict | None: ...
-
-    @property
-    def reason(self) -> str | None: ...
-
-
-class GraderLike(Protocol):
-    """The :class:`dontguess.grading.Grader` protocol as the runner uses it."""
-
-    async def grade(self, item: Item, reply: Reply) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,56 +112,6 @@ class RunResult:
     def n_errors(self) -> int:
         """Requests that ended in error."""
         return int(self.summary["requests"]["errors"])
-
-
-async def _grade(
-    jobs: Sequence[Job], replies: Mapping[str, Reply], grader: GraderLike
-) -> list[Graded]:
-    async def one(job: Job) -> Graded:
-        reply = replies[job.key]
-        groups = {**job.item.groups, "template_hash": job.condition.template_hash or ""}
-        base: dict[str, Any] = {
-            "confidence": _sequence_probability(reply),
-            "item_id": job.item.id,
-            "model": job.model,
-            "condition": job.condition,
-            "sample": job.sample,
-            "answer": reply.text,
-            "groups": groups,
-        }
-        if reply.error is not None:
-            return Graded(verdict=None, ungraded_reason=f"backend error: {reply.error}", **base)
-        grade = await _grade_reply(grader, job.item, reply)
-        reason = None if grade.verdict is not None else (grade.reason or "ungraded")
-        return Graded(verdict=grade.verdict, ungraded_reason=reason, **base)
-
-    return list(await asyncio.gather(*(one(j) for j in jobs)))
-
-
-async def _grade_reply(grader: GraderLike, item: Item, reply: Reply) -> Any:
-    """``grader.grade(item, reply)``; a long answer's rule-based grading in a thread.
-
-    :meth:`DeterministicGrader.grade` of an answer without error is its synchronous
-    ``grade_text`` (pure CPU, about 1.8 s per MB), which would stall every other coroutine;
-    in a worker thread it does not. Results do not depend on where they were computed.
-    """
-    text = reply.text or ""
-    if isinstance(grader, DeterministicGrader) and len(text) > GRADE_IN_THREAD_CHARS:
-        return await asyncio.to_thread(grader.grade_text, item, text)
-    return await grader.grade(item, reply)
-
-
-def _sequence_probability(reply: Reply) -> float | None:
-    """exp(Σ log p) over the answer's tokens: the model's probability of its whole answer.
-
-    Only when log-probabilities were asked for (``--logprobs``) and returned, else ``None``.
-
-    >>> _sequence_probability(Reply(text="a", logprobs=(-0.5, -0.5)))  # e^-1
-    0.36787944117144233
-    """
-    if not reply.logprobs:
-        return None
-    return min(1.0, math.exp(sum(reply.logprobs)))
 
 
 def _score_targets(spec: RunSpec, options: RunOptions) -> tuple[float, ...]:
@@ -188,14 +149,14 @@ async def _send(
     return replies
 
 
-async def _preflight(backends: Sequence[Backend]) -> None:
+async def _preflight(backends: Sequence[Any]) -> None:
     """Call each backend's optional ``async check()`` once, all at once.
 
     A :class:`FatalBackendError` propagates; a transient failure is left to the bounded
     retries of the requests themselves.
     """
 
-    async def one(backend: Backend) -> None:
+    async def one(backend: Any) -> None:
         check = getattr(backend, "check", None)
         if check is not None:
             with contextlib.suppress(TransientBackendError):
@@ -274,7 +235,7 @@ async def run_async(
             check_requests = getattr(backend, "check_requests", None)
             if check_requests is not None:
                 check_requests([p.request for p in pending])
-        out.begin(spec, extra=options.notes)
+        out.begin(spec, extra=options.notes, grading=grading_document(grader))
         try:
             return await _run_locked(planned, spec, grader, out, options, t0)
         except Exception:
@@ -283,19 +244,26 @@ async def run_async(
         finally:
             out.release()
     finally:
-        for backend in backends:
+        await close_all([*backends, getattr(judge_of(grader), "backend", None)])
+
+
+async def close_all(backends: Sequence[Any]) -> None:
+    """Close every backend given (``None`` entries skipped)."""
+    for backend in backends:
+        if backend is not None:
             await backend.aclose()
 
 
 async def _collect(
-    planned: Planned, journal: Journal, options: RunOptions
+    planned: Planned, journal: Journal, options: RunOptions, judge: Any = None
 ) -> tuple[list[Job], dict[str, Reply], _Counts]:
-    """Load the journal, check the endpoints, send what it lacks: jobs, replies, counts."""
+    """Load the journal, check the endpoints (the judge's too), send what it lacks."""
     jobs, todo, replies = partition(planned, journal.load())
     backends = [b for b, _, _ in planned]
     n_resumed = len(replies)
     if any(todo.values()):
-        await _preflight([b for b in backends if todo[b.name]])
+        judge_backend = [judge.backend] if hasattr(judge, "backend") else []
+        await _preflight([*(b for b in backends if todo[b.name]), *judge_backend])
     fresh = await _send(backends, todo, journal, options)
     replies.update(fresh)
     counts = _Counts(
@@ -319,17 +287,18 @@ async def _run_locked(
     journal = Journal(out.journal_path)
     t1 = time.perf_counter()
     try:
-        jobs, replies, counts = await _collect(planned, journal, options)
+        jobs, replies, counts = await _collect(planned, journal, options, judge_of(grader))
     except BaseException:
         with contextlib.suppress(StoreError):  # keep the first failure
             journal.close()
         raise
     journal.close()
     t2 = time.perf_counter()
-    records = await _grade(jobs, replies, grader)
+    records, grading = await grade_journaled(jobs, replies, grader, out)
     t3 = time.perf_counter()
     table = GradedTable.from_records(records)
     summary = _summary(table, replies, counts, _score_targets(spec, options))
+    summary["grading"] = grading
     summary["timing"] = {"plan_s": t1 - t0, "request_s": t2 - t1, "grade_s": t3 - t2}
     summary["timing"]["total_s"] = time.perf_counter() - t0
     out.commit(records, summary)

@@ -17,6 +17,11 @@ valid Unicode is journaled as an error instead, so a rerun asks again rather tha
 it. Reading back, a row that does not make a well-formed reply (a file edited or damaged
 by hand) is skipped and counted in :attr:`Journal.unreadable`; its request is asked again.
 A file SQLite cannot read at all raises :class:`~dontguess.errors.StoreError`.
+
+**Tables.** Model replies live in the table ``replies``; the LLM judge's replies in
+``judge_replies`` (same columns; ``Journal(path, table="judge_replies")``), keyed by
+:func:`request_key` of the judge request, whose prompt holds the question, the reference
+answers and the reply judged, so another judge, template or reply never reuses a row.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from dontguess.records import Reply
 __all__ = [
     "BATCH_ROWS",
     "BATCH_SECONDS",
+    "JOURNAL_TABLES",
     "Journal",
     "checked_reply",
     "reply_problem",
@@ -48,8 +54,11 @@ __all__ = [
 BATCH_ROWS = 64
 BATCH_SECONDS = 0.05
 
+#: The journal's tables: model replies, judge replies.
+JOURNAL_TABLES = ("replies", "judge_replies")
+
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS replies (
+CREATE TABLE IF NOT EXISTS {table} (
     key TEXT PRIMARY KEY,
     model TEXT NOT NULL,
     text TEXT,
@@ -61,7 +70,7 @@ CREATE TABLE IF NOT EXISTS replies (
     finished_at REAL NOT NULL
 )
 """
-_INSERT = "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def request_key(model: str, request: Request, params: Mapping[str, Any] | None = None) -> str:
@@ -173,19 +182,26 @@ def _row_reply(row: tuple[Any, ...]) -> tuple[Reply, int] | None:
 class Journal:
     """Append-only (per key) store of replies; see the module doc for durability.
 
+    Args:
+        path: the SQLite file (created if missing).
+        table: ``"replies"`` (model replies) or ``"judge_replies"`` (judge replies).
+
     Attributes:
         committed: rows committed by this object.
         unreadable: rows the last :meth:`load` skipped as not well-formed.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, table: str = "replies") -> None:
+        if table not in JOURNAL_TABLES:
+            raise ValueError(f"table must be one of {JOURNAL_TABLES}, got {table!r}")
         self.path = Path(path)
+        self.table = table
         self._db: sqlite3.Connection | None = None
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
+            self._db.execute(_SCHEMA.format(table=table))
         except sqlite3.Error as exc:
             if self._db is not None:
                 self._db.close()
@@ -214,7 +230,7 @@ class Journal:
         try:
             rows = self.db.execute(
                 "SELECT key, text, error, logprobs, prompt_tokens, completion_tokens, attempts "
-                "FROM replies"
+                f"FROM {self.table}"
             ).fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open journal {self.path}: {exc}") from exc
@@ -286,7 +302,7 @@ class Journal:
         db = self.db
         try:
             db.execute("BEGIN")
-            db.executemany(_INSERT, rows)
+            db.executemany(_INSERT.format(table=self.table), rows)
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
