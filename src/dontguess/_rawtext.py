@@ -32,6 +32,7 @@ __all__ = [
     "decode_utf8",
     "line_of_offset",
     "normalize_newlines",
+    "one_line",
 ]
 
 #: Deepest nesting of JSON arrays / objects accepted in an input file (records are flat).
@@ -53,6 +54,17 @@ def line_of_offset(data: bytes, offset: int) -> int:
     """
     head = data[:offset]
     return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    r"""A parser's message as one short line: whitespace runs collapsed, controls escaped.
+
+    >>> one_line("bad thrift: \x0f\nDeserializing failed.\n")
+    'bad thrift: \\x0f Deserializing failed.'
+    """
+    words = " ".join(str(text).split())
+    shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in words)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def check_utf8(data: bytes, path: str) -> None:

@@ -26,6 +26,7 @@ from dontguess._rawtext import (
     check_utf8,
     decode_utf8,
     normalize_newlines,
+    one_line,
 )
 from dontguess.errors import InputError
 from dontguess.records import GRADED_COLUMNS
@@ -143,7 +144,7 @@ def _csv_header(path: Path) -> list[str]:
     try:
         header = next(csv.reader([first]), None)
     except csv.Error as exc:
-        raise InputError(f"bad CSV header: {exc}", path=str(path), line=1) from None
+        raise InputError(f"bad CSV header: {one_line(exc)}", path=str(path), line=1) from None
     if not header:
         raise InputError("empty file (no header line)", path=str(path), line=1)
     return header
@@ -165,8 +166,8 @@ def _csv_error(path: Path, width: int, exc: Exception) -> InputError:
                 )
             start = reader.line_num + 1
     except csv.Error as err:
-        return InputError(f"bad CSV: {err}", path=str(path), line=start)
-    return InputError(f"cannot parse CSV: {exc}", path=str(path))
+        return InputError(f"bad CSV: {one_line(err)}", path=str(path), line=start)
+    return InputError(f"cannot parse CSV: {one_line(exc)}", path=str(path))
 
 
 def _csv_record_line(path: Path, row: int) -> int | None:
@@ -325,7 +326,7 @@ def _read_parquet(path: Path) -> Any:
             table = parquet.read()
         table.validate(full=True)  # e.g. invalid UTF-8 in a string column
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read Parquet: {one_line(exc)}", path=str(path)) from None
     return table
 
 

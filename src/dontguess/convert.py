@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from dontguess._rawtext import check_json_lines, decode_utf8, normalize_newlines
+from dontguess._rawtext import check_json_lines, decode_utf8, normalize_newlines, one_line
 from dontguess._tables_io import Where, read_csv_table
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import UNGRADED_CODE, GradedTable
@@ -205,7 +205,7 @@ def from_triviaqa_persona(path: str | Path) -> GradedTable:
     try:
         col = {c: table.column(c).to_pylist() for c in need}
     except pa.ArrowException as exc:
-        raise InputError(f"cannot read CSV: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read CSV: {one_line(exc)}", path=str(path)) from None
     for name in ("qid", "model_actual"):
         empty = [k for k, v in enumerate(col[name]) if not (v or "").strip()]
         if empty:

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from dontguess._rawtext import one_line
 from dontguess._tables_check import KNOWN, to_graded_table
 from dontguess._tables_io import SUFFIXES, Where, number_array, read_table, string_array
 from dontguess._tables_unique import Codes, Source, check_unique
@@ -120,7 +121,7 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
     try:
         records, codes = to_graded_table(table, where)
     except pa.ArrowException as exc:  # a type no check foresaw: still an input error
-        raise InputError(f"cannot read the records: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read the records: {one_line(exc)}", path=str(path)) from None
     return records, where, codes
 
 

@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dontguess._rawtext import check_json_depth, check_json_lines, decode_utf8, normalize_newlines
+from dontguess._rawtext import (
+    check_json_depth,
+    check_json_lines,
+    decode_utf8,
+    normalize_newlines,
+    one_line,
+)
 from dontguess.errors import InputError, SchemaError
 
 __all__ = ["Row", "read_rows"]
@@ -82,7 +88,7 @@ def _csv(path: Path) -> Iterator[Row]:
     except StopIteration:
         raise InputError("empty CSV file (no header line)", path=str(path), line=1) from None
     except csv.Error as exc:
-        raise InputError(f"bad CSV: {exc}", path=str(path), line=1) from exc
+        raise InputError(f"bad CSV: {one_line(exc)}", path=str(path), line=1) from exc
     _check_names(header, path)
     start = reader.line_num + 1
     while True:
@@ -91,7 +97,7 @@ def _csv(path: Path) -> Iterator[Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"bad CSV: {exc}", path=str(path), line=start) from exc
+            raise InputError(f"bad CSV: {one_line(exc)}", path=str(path), line=start) from exc
         if values:
             if len(values) != len(header):
                 raise InputError(
@@ -124,7 +130,7 @@ def _parquet(path: Path) -> Iterator[Row]:
         table.validate(full=True)  # e.g. invalid UTF-8 in a string column
         rows = table.to_pylist()
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise InputError(f"cannot read Parquet: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read Parquet: {one_line(exc)}", path=str(path)) from None
     _check_names(table.column_names, path)
     for index, row in enumerate(rows):
         yield index + 1, row
