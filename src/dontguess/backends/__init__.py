@@ -2,7 +2,8 @@
 
 - :mod:`~dontguess.backends.base`: the :class:`Backend` protocol, :class:`Request`,
   :class:`ChoicesBackend` (several samples per call),
-  :class:`TransientBackendError` (retryable failures).
+  :class:`TransientBackendError` (retryable failures), :class:`FatalBackendError`
+  (failures that stop a run: authentication, a missing endpoint, an unreachable server).
 - :mod:`~dontguess.backends.openai_compat`: any OpenAI-compatible server (aiohttp).
 - :mod:`~dontguess.backends.scripted`: a deterministic offline backend.
 - :mod:`~dontguess.backends.registry`: ``make_backend("openai:MODEL@URL")``.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dontguess.backends.base import (
     Backend,
     ChoicesBackend,
+    FatalBackendError,
     Message,
     Request,
     TransientBackendError,
@@ -23,6 +25,7 @@ from dontguess.backends.registry import ModelSpec, make_backend, parse_spec
 __all__ = [
     "Backend",
     "ChoicesBackend",
+    "FatalBackendError",
     "Message",
     "ModelSpec",
     "Request",

@@ -13,6 +13,8 @@ _EPILOG = """\
 models (--model, repeatable):
   openai:MODEL@URL[,URL...]   any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama,
                               OpenAI, OpenRouter); several URLs are replicas of one model.
+                              URL: absolute http(s)://host[:port]/path, usually ending in
+                              /v1 (a pasted .../chat/completions is cut back to the base).
                               Without @URL: $OPENAI_BASE_URL (default api.openai.com/v1).
                               Key: --api-key or $OPENAI_API_KEY (never written anywhere).
   scripted:calibrated[,seed=S] a simulated model that abstains below the target (offline)
@@ -43,9 +45,12 @@ samples (--samples K):
   (ungraded, "server returned k of n choices") that a rerun asks for again. scripted: and
   hf: models have no "n" and keep sending one request per sample.
 
+%(judge)s
 run directory (--out): spec.json, journal.sqlite, graded.parquet, graded.jsonl,
 summary.json, DONE (last). Rerunning the same command resumes: requests already answered
-are not sent again; requests that ended in error are retried. One run at a time per
+(model and judge) are not sent again; requests that ended in error are retried. A rerun
+with another --grader or --judge is refused: `dontguess grade RUNDIR --judge SPEC --out
+NEW_DIR` re-grades a finished run without asking the model again. One run at a time per
 directory (a second one is refused, naming the first). A rerun replaces the graded files
 and DONE together only when it finishes, so a failed rerun keeps the last finished result;
 a first run that fails before any answer leaves no directory.
@@ -65,6 +70,8 @@ examples:
       --style reward --samples 3 --temperature 0.7 --out runs/mini
   dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \\
       --dataset nq_open --samples 8 --n-per-request 8 --temperature 1 --out runs/qwen8
+  dontguess run --model openai:Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1 \\
+      --dataset simpleqa --judge openai:gpt-4o-mini@https://api.openai.com/v1 --out runs/j
   dontguess score runs/qwen       # rescore a run directory
 """
 
@@ -95,7 +102,10 @@ def _epilog() -> str:
     from dontguess.items import BUILTIN_SETS
 
     sets = textwrap.fill(", ".join(BUILTIN_SETS), 88, initial_indent="  ", subsequent_indent="  ")
-    return _EPILOG % {"templates": "\n".join(blocks), "sets": sets}
+    from dontguess.cli._judging import JUDGE_EPILOG
+
+    judge = JUDGE_EPILOG.replace("%", "%%")
+    return _EPILOG % {"templates": "\n".join(blocks), "sets": sets, "judge": judge}
 
 
 def register(subparsers: Any) -> None:
@@ -131,14 +141,17 @@ def register(subparsers: Any) -> None:
     a("--retry-delay", type=float, default=0.5, help="first backoff in seconds (default 0.5)")
     a("--format", choices=("table", "json", "csv"), default="table", help="summary format")
     a("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar")
+    from dontguess.cli._judging import add_judge_arguments
+
+    add_judge_arguments(p)
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from dontguess.backends.base import FatalBackendError
+    from dontguess.cli._judging import build_grader, grader_mode
     from dontguess.cli._output import emit_summary
     from dontguess.errors import InputError
-    from dontguess.grading import DeterministicGrader
     from dontguess.items import load_items
     from dontguess.runner import RetryPolicy, RunOptions, run
     from dontguess.store import RunDir
@@ -148,12 +161,14 @@ def _run(args: argparse.Namespace) -> int:
             raise InputError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
     if args.max_retries < 0 or args.timeout <= 0:
         raise InputError("--max-retries must be >= 0 and --timeout > 0")
+    grader_mode(args)  # --grader judge without --judge: before anything is loaded
     items = load_items(args.dataset, limit=args.limit)
     if not items:
         raise InputError(f"dataset {args.dataset!r} has no items")
     template = _template(args)
     backends = _backends(args, items)
     spec = _spec(args, items, backends, template)
+    grader = build_grader(args, max_reply_bytes=args.max_reply_mb * 2**20)
     options = RunOptions(
         policy=RetryPolicy(max_retries=args.max_retries, base_delay=args.retry_delay),
         template=template,
@@ -161,7 +176,7 @@ def _run(args: argparse.Namespace) -> int:
         notes={"arguments": _arguments(args)},
     )
     try:
-        result = run(spec, items, backends, DeterministicGrader(), RunDir(args.out), options)
+        result = run(spec, items, backends, grader, RunDir(args.out), options)
     except KeyboardInterrupt:
         print(
             f"dontguess run: interrupted; finished requests are in {args.out}/journal.sqlite, "
@@ -176,15 +191,20 @@ def _run(args: argparse.Namespace) -> int:
     return _report(result, args)
 
 
-def _fatal_message(exc: Exception, out: Path) -> None:
+def _fatal_message(exc: Exception, out: Path, command: str = "run") -> None:
     """One line: the backend's reason (endpoint, what to check) and what was kept."""
+    from dontguess.cli._judging import judge_hint
+
     kept = (
         f"answers received before it are kept in {out}/journal.sqlite; rerun the same "
         "command once it is fixed"
         if (out / "journal.sqlite").exists()
         else "nothing was written"
     )
-    print(f"dontguess run: error: {exc} (run stopped, nothing scored; {kept})", file=sys.stderr)
+    print(
+        f"dontguess {command}: error: {judge_hint(str(exc))} (run stopped, nothing scored; {kept})",
+        file=sys.stderr,
+    )
 
 
 def _report(result: Any, args: argparse.Namespace) -> int:
@@ -210,6 +230,11 @@ def _report(result: Any, args: argparse.Namespace) -> int:
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
     )
+    from dontguess.cli._judging import grading_line
+
+    graded_by = grading_line(result.summary.get("grading"))
+    if graded_by:
+        print(graded_by, file=sys.stderr)
     if result.n_errors:
         _exit_message(result.n_errors, req["total"], req["error_reasons"], unit)
         return 1
@@ -219,10 +244,10 @@ def _report(result: Any, args: argparse.Namespace) -> int:
 def _arguments(args: argparse.Namespace) -> dict[str, Any]:
     """The parsed options for spec.json, without the API key.
 
-    >>> _arguments(argparse.Namespace(model=["m"], api_key="sk-1", func=print))
+    >>> _arguments(argparse.Namespace(model=["m"], api_key="sk-1", judge_api_key="k", func=print))
     {'model': ['m']}
     """
-    return {k: v for k, v in vars(args).items() if k not in ("api_key", "func")}
+    return {k: v for k, v in vars(args).items() if k not in ("api_key", "judge_api_key", "func")}
 
 
 def _template(args: argparse.Namespace) -> str | None:
