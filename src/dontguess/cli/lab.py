@@ -78,7 +78,7 @@ def _world_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-test", type=int, help="test prompts (default {demo})")
     p.add_argument("--zipf", type=float, help="Zipf exponent of mu (default {demo})")
     p.add_argument("--answer-prob", type=float, help="alpha (default {demo})")
-    p.add_argument("--seed", type=int, help="world seed (default {demo})")
+    p.add_argument("--seed", type=int, help="world (and training) seed (default {demo})")
 
 
 def _sub(sub: Any, name: str, text: str, *, world: bool = True) -> argparse.ArgumentParser:

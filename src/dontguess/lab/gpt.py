@@ -95,7 +95,7 @@ PRESETS: dict[str, TrainConfig] = {
 #: What each preset is for (shown by ``--help``).
 PRESET_USES: dict[str, str] = {
     "tiny": "tests, seconds",
-    "cpu": "the demo, 1-3 min on 2 CPU cores",
+    "cpu": "the demo: about 1.5 min on 2 idle CPU cores",
     "cuda": "one GPU; not yet measured",
 }
 

@@ -161,7 +161,8 @@ def check_items_fit(model_dir: str | Path, items: Sequence[Item]) -> None:
     raise InputError(
         f"{len(strangers) + len(other)} of {len(asked)} lab questions do not fit the world "
         f"this model was trained on ({len(strangers)} about people not in it, "
-        f"{len(other)} with another gold answer; e.g. item {example.id!r}: {example.question!r}); "
+        f"{len(other)} with another gold answer; e.g. item {example.id[:40]!r}: "
+        f"{example.question.strip()[:80]!r}); "
         f"its {SIDECAR} says {_describe(config)}. Write matching questions with: "
         f"dontguess lab items --model {model_dir} --out FILE",
         path=str(root),
