@@ -145,7 +145,10 @@ def _simple_evals_rows(path: Path) -> tuple[list[int], list[dict[str, Any]]]:
         try:
             row = json.loads(raw.decode("utf-8"))
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from None
+            message = f"invalid JSON: {exc.msg}"
+            if exc.msg == "Extra data":
+                message = "more than one JSON value on the line (JSONL holds one object per line)"
+            raise InputError(message, path=str(path), line=lineno) from None
         except RecursionError:
             raise InputError("JSON nested too deeply", path=str(path), line=lineno) from None
         for key in ("id", "judge_pred"):

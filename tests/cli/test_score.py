@@ -206,3 +206,45 @@ def test_bootstrap_seed_and_deprecated_seed(
     help_text = capsys.readouterr().out
     assert "--bootstrap-seed" in help_text and "--seed " not in help_text
     assert "default 1000" in help_text
+
+
+def test_duplicates_need_allow_duplicates(
+    graded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: a repeated (item, model, condition, sample) row was silently counted twice."""
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text(graded.read_text() + ROWS[3] + "\n")
+    assert main(["score", str(dup), "--bootstrap", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "dup.jsonl:9: duplicate record: item_id '4'" in err
+    assert "dup.jsonl:4" in err and "--allow-duplicates" in err
+    doc = _json(capsys, str(dup), "--allow-duplicates", "--bootstrap", "0", "--targets", "0")
+    (closed,) = [r for r in doc["rows"] if r["stated_target"] is None]
+    assert (closed["n"], closed["n_incorrect"]) == (6, 2)  # both copies counted, as asked
+    out = tmp_path / "rep"
+    assert main(["report", str(dup), "--out", str(out), "--bootstrap", "0"]) == 2
+    assert "duplicate record" in capsys.readouterr().err
+    argv = ["report", str(dup), "--out", str(out), "--bootstrap", "0", "--allow-duplicates"]
+    assert main(argv) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expect"),
+    [
+        # in-process, so 1000 deep (RecursionError before), not 20,000 (a segfault)
+        ("deep.jsonl", b'{"item_id": 1, "model": "m", "verdict": "correct", "x": '
+         + b"[" * 1000 + b"]" * 1000 + b"}\n", "deep.jsonl:1: JSON nested deeper"),
+        ("two.jsonl", b'{"item_id": 1, "model": "m", "verdict": "correct"} '
+         b'{"item_id": 2, "model": "m", "verdict": "correct"}\n', "two.jsonl:1: more than one"),
+        ("big.csv", b"item_id,model,verdict,sample\n1,m,correct,1e19\n", "big.csv:2: sample"),
+        ("latin.csv", b"item_id,model,verdict\n1,caf\xe9,correct\n", "latin.csv:2: not UTF-8"),
+    ],
+)  # fmt: skip
+def test_hostile_files_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, expect: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert main(["score", str(path), "--bootstrap", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and expect in err

@@ -175,3 +175,91 @@ def test_json_array_and_parquet_rows(tmp_path: Path) -> None:
     pq.write_table(table, tmp_path / "bad.parquet")
     with pytest.raises(InputError, match=r"bad\.parquet:2: missing question"):
         load_items(str(tmp_path / "bad.parquet"))
+
+
+# Hostile question files (issue 13): each was a traceback or a silent misread before.
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line"),
+    [
+        (
+            "q.jsonl",
+            '{"id": "a", "question": "x?", "answer": "y"}\n{"id": "b", "question": "é?"}\n',
+            2,
+        ),
+        ("q.csv", "id,question,answer\na,x?,y\nb,é?,z\n", 3),
+        ("q.json", '[{"id": "a", "question": "é?", "answer": "y"}]', 1),
+    ],
+)
+def test_non_utf8_question_file_names_line_and_bytes(
+    tmp_path: Path, name: str, data: str, line: int
+) -> None:
+    # was UnicodeDecodeError with no file or line
+    path = tmp_path / name
+    path.write_bytes(data.encode("latin-1"))
+    with pytest.raises(InputError, match=rf"{name}:{line}: not UTF-8 text: bytes b'\\xe9'"):
+        load_items(str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "depth"), [("q.jsonl", 1000), ("q.jsonl", 20_000), ("q.json", 20_000)]
+)
+def test_deeply_nested_question_file(tmp_path: Path, name: str, depth: int) -> None:
+    # was RecursionError
+    row = '{"id": "a", "question": "x?", "answer": "y", "z": ' + "[" * depth + "]" * depth + "}"
+    path = tmp_path / name
+    path.write_text(f"[{row}]" if name.endswith(".json") else row + "\n")
+    with pytest.raises(InputError, match=rf"{name}:1: JSON nested deeper than 100 levels"):
+        load_items(str(path))
+
+
+def test_cr_only_question_csv_reads(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes(b"id,question,answer\ra,x?,y\rb,z?,w\r")
+    assert [i.answers for i in load_items(str(path))] == [("y",), ("w",)]
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ({"text": "x?"}, r"q\.jsonl:1: column 'question' must hold text, got dict"),
+        (["x?"], r"q\.jsonl:1: column 'question' must hold text, got list"),
+        ("\ud800?", r"q\.jsonl:1: column 'question' holds an unpaired surrogate"),
+    ],
+)
+def test_question_of_wrong_type(tmp_path: Path, value: object, match: str) -> None:
+    # a dict question was put to the model as "{'text': 'x?'}"
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "a", "question": value, "answer": "y"}) + "\n")
+    with pytest.raises(InputError, match=match):
+        load_items(str(path))
+
+
+def test_parquet_question_file_types(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    good = {"id": pa.array(["a"]), "answer": pa.array(["y"])}
+    pq.write_table(pa.table({**good, "question": pa.array([b"\xff?"])}), tmp_path / "b.parquet")
+    with pytest.raises(
+        InputError, match=r"b\.parquet:1: column 'question' must hold text, got bytes"
+    ):
+        load_items(str(tmp_path / "b.parquet"))
+    dup = pa.Table.from_arrays(
+        [pa.array(["a"]), pa.array(["x?"]), pa.array(["y"]), pa.array(["z"])],
+        names=["id", "question", "answer", "answer"],
+    )
+    pq.write_table(dup, tmp_path / "d.parquet")
+    with pytest.raises(SchemaError, match=r"d\.parquet: column 'answer' appears 2 times"):
+        load_items(str(tmp_path / "d.parquet"))
+    pq.write_table(pa.table({**good, "question": pa.array([7])}), tmp_path / "n.parquet")
+    assert load_items(str(tmp_path / "n.parquet"))[0].question == "7"
+
+
+def test_two_objects_on_one_question_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    row = '{"id": "a", "question": "x?", "answer": "y"}'
+    path.write_text(row + " " + row.replace('"a"', '"b"') + "\n")
+    with pytest.raises(InputError, match=r"q\.jsonl:1: more than one JSON value on the line"):
+        load_items(str(path))
