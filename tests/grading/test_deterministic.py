@@ -90,9 +90,12 @@ DATE_CASES = [
     ("14 December 1972", "14/12/1972", C),
     ("14 December 1972", "on the 14th of Dec. 1972", C),
     ("14 December 1972", "December 15, 1972", I),
-    # A reply with only the year (or month and year) is less specific than the gold: wrong.
-    ("14 December 1972", "1972", I),
-    ("14 December 1972", "December 1972", I),
+    # A reply with only the year (or month and year) is less specific than the gold: people
+    # often accept it (EVOUNA), so the rules leave it to a judge; a contradiction is wrong.
+    ("14 December 1972", "1972", None),
+    ("14 December 1972", "December 1972", None),
+    ("14 December 1972", "November 1972", I),
+    ("14 December 1972", "1971", I),
     ("December 1972", "14 December 1972", C),
     ("June 24th, 1896.", "24 June 1896", C),
     ("14 December 1972", "Either 14 December 1972 or 3 March 1971", None),
@@ -198,3 +201,85 @@ def test_grade_invariants() -> None:
         Grade(None, None)
     with pytest.raises(ValueError, match="has no reason"):
         Grade(C, "because")
+
+
+# Issue 8: each case failed (or was mis-graded) before the rules learned to commit only
+# when right; the reply texts are modelled on EVOUNA answers that people labelled.
+ISSUE8_CASES = [
+    # dotted initials are one word, and an "or" far from the gold offers no alternative
+    (
+        ("T.S. Eliot",),
+        "?",
+        "The theory was developed by T.S. Eliot in his essay of 1919, "
+        "which argues that emotion or feeling needs an objective correlative.",
+        C,
+    ),
+    (("T. S. Eliot",), "?", "TS Eliot", C),
+    # singular / plural of a one-word gold
+    (("Chlorofluorocarbons",), "?", "Chlorofluorocarbon", C),
+    # the reply's answer inside a broader gold: not provably wrong, so a judge decides
+    (
+        ("the Pittsburgh metropolitan area",),
+        "where was the movie filmed",
+        "It was filmed in Pittsburgh, Pennsylvania.",
+        None,
+    ),
+    # a short reply naming something else entirely is wrong
+    (("Skat",), "trick taking card game name derived from spanish for man", "Tute", I),
+    # a gold made of the question's words is no evidence by containment
+    (
+        ("Song of Solomon",),
+        "what book of the bible is the song of solomon in",
+        "The Song of Solomon is in the Old Testament of the Bible.",
+        None,
+    ),
+    # a number before the gold quantifies it differently
+    (("a week",), "how long was dark side of the moon number 1", "741 weeks", None),
+    # a name with a number in it is not a number: same number, other element → wrong
+    (("rubidium-85",), "the product of this decay is", "astatine-85", I),
+    # a reply that opens by declining and then answers is for a judge
+    (
+        ("October 10, 2017",),
+        "when is season 4 of flash coming out",
+        "As an AI language model, I do not have access to real-time information. However, "
+        "the fourth season premiered on October 10, 2017.",
+        None,
+    ),
+    # a decade that holds the gold year is not a contradiction; another count is
+    (("1881",), "when did the society begin", "It began its work in the late 1880s.", None),
+    (
+        ("2,579 steps", "2,579"),
+        "how many steps does the cn tower have",
+        "The CN Tower has 1,776 steps.",
+        I,
+    ),
+    # a date that contradicts the dated gold outweighs a bare year alias
+    (
+        ("21 July 1979", "1979"),
+        "when was i don't like mondays released",
+        "It was released on July 10, 1979.",
+        None,
+    ),
+    # footnote digits glued to a year are not another year
+    (("1850",), "when was the cable laid", "It was laid by the Brett brothers in 18501.", None),
+]
+
+
+@pytest.mark.parametrize(("answers", "question", "reply", "want"), ISSUE8_CASES)
+def test_issue8_rules(
+    answers: tuple[str, ...], question: str, reply: str, want: Verdict | None
+) -> None:
+    item = Item(id="q", question=question, answers=answers)
+    result = GRADER.grade_text(item, reply)
+    assert result.verdict is want, result
+    if want is None:
+        assert result.reason is not None and result.reason.startswith("needs a judge: ")
+
+
+def test_no_match_incorrect_keeps_the_exact_match_convention() -> None:
+    loose = DeterministicGrader(no_match="incorrect")
+    item = Item(
+        id="q", question="where was it filmed", answers=("the Pittsburgh metropolitan area",)
+    )
+    assert loose.grade_text(item, "Pittsburgh, Pennsylvania").verdict is I
+    assert GRADER.grade_text(item, "Pittsburgh, Pennsylvania").verdict is None

@@ -40,7 +40,8 @@ def test_abstention_vs_simpleqa_classifier(data: Path) -> None:
     )
     print("(gpt-5-nano classification, detect_abstention):", sorted(table.items()))
     assert sum(table.values()) == 2445
-    assert table[("attempt", True)] == 0  # never calls a committed answer "I don't know"
+    attempts = table[("attempt", True)] + table[("attempt", False)]
+    assert table[("attempt", True)] <= 0.01 * attempts  # issue 8: ≤ 1% false abstentions
     assert table[("abstention", True)] >= 0.7 * (
         table[("abstention", True)] + table[("abstention", False)]
     )
@@ -105,3 +106,45 @@ def test_lm_eval_gsm8k_extracted_answers(data: Path) -> None:
         item = Item(id=str(sample["doc_id"]), question="?", answers=(gold,), kind="number")
         ours = _ours(item, sample["filtered_resps"][0])
         assert (ours == "correct") == (sample["exact_match"] == 1.0)
+
+
+@pytest.fixture(scope="module")
+def evouna_grades(shared_data: Path) -> list[tuple[int, str, str, str]]:
+    """(question index, system, rules verdict, human label) for the 15,433 labelled replies."""
+    from dontguess.grading._reference import read_reference
+
+    rows = read_reference("evouna", data_dir=shared_data)
+    return [(int(r.item.id.split("-")[1]), r.group, _ours(r.item, r.reply), r.label) for r in rows]
+
+
+def _rates(rows: list[tuple[int, str, str, str]]) -> tuple[float, float, float]:
+    said = Counter((ours, human) for _, _, ours, human in rows)
+    p_correct = said["correct", "correct"] / (
+        said["correct", "correct"] + said["correct", "incorrect"]
+    )
+    p_incorrect = said["incorrect", "incorrect"] / (
+        said["incorrect", "incorrect"] + said["incorrect", "correct"]
+    )
+    coverage = 1 - sum(v for (ours, _), v in said.items() if ours == "ungraded") / len(rows)
+    return p_correct, p_incorrect, coverage
+
+
+def test_evouna_rules_commit_only_when_right(
+    evouna_grades: list[tuple[int, str, str, str]],
+) -> None:
+    """Issue 8, item 4: on human-labelled answers the rules' *correct* is right ≥ 99% of the
+    time, their *incorrect* ≥ 95%, and they commit on ≥ 60% of the answers (before: 98.5%,
+    63% and 96.7%). Per system and per split (even/odd question index) are printed."""
+    systems = sorted({s for _, s, _, _ in evouna_grades})
+    for name, part in [
+        ("all", evouna_grades),
+        ("even (dev)", [r for r in evouna_grades if r[0] % 2 == 0]),
+        ("odd (held out)", [r for r in evouna_grades if r[0] % 2 == 1]),
+        *[(s, [r for r in evouna_grades if r[1] == s]) for s in systems],
+    ]:
+        pc, pi, cov = _rates(part)
+        print(f"{name:15s} P(correct)={pc:.4f} P(incorrect)={pi:.4f} coverage={cov:.3f}")
+    p_correct, p_incorrect, coverage = _rates(evouna_grades)
+    assert p_correct >= 0.99
+    assert p_incorrect >= 0.95
+    assert coverage >= 0.60

@@ -1,7 +1,7 @@
 """Free-text matching of one reply against a list of gold answers.
 
-Each matcher returns ``"match"``, ``"mismatch"`` or ``("ambiguous", reason)``; the caller
-takes any match as correct, otherwise any ambiguity as ungraded, otherwise no match.
+Each matcher returns a :class:`MatchResult` (``match``, ``mismatch``, ``ambiguous``) or
+nothing; :func:`match_answers` combines them over every gold alias.
 """
 
 from __future__ import annotations
@@ -10,80 +10,23 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dontguess.grading._contain import contains
 from dontguess.grading._dates import DateParts, find_dates
-from dontguess.grading._normalize import fold_quotes, normalize_answer
+from dontguess.grading._normalize import normalize_answer, singular
 from dontguess.grading._numbers import find_numbers, gold_number, has_ordinal, number_matches
+from dontguess.grading._types import MatchResult
 
-__all__ = ["MatchResult", "match_answers"]
+__all__ = ["LONG_REPLY_TOKENS", "MatchResult", "first_sentence", "match_answers"]
 
-#: A gold shorter than this many characters (normalised) counts by containment only in
-#: a short reply (see :func:`_contains`).
-SHORT_GOLD_CHARS = 4
-_NEGATIONS = {"not", "no", "never", "t", "neither", "nor", "isnt", "wasnt"}
-_ALTERNATIVES = {"or", "either"}
-#: After a negation these words make a hedge ("not sure: Paris"), not a denial.
-_HEDGED = {"sure", "certain", "confident", "100", "entirely", "completely", "quite", "only"}
+#: A reply longer than this (normalised tokens) must name the gold in its first sentence
+#: for a match to count: later mentions are often other candidates or background.
+LONG_REPLY_TOKENS = 40
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[^\W\d_]\.)\s+|\n")
+
 _NONE = re.compile(
     r"\b(?:none|no|not any|not once|never)\b|\b(?:does not|doesn t|do not|don t) "
     r"(?:appear|occur|contain|have)"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    """Best outcome over all golds: ``match`` (how), ``ambiguous`` (why) or ``none``."""
-
-    status: str
-    detail: str
-
-
-def _find(haystack: list[str], needle: list[str]) -> int:
-    n = len(needle)
-    for start in range(len(haystack) - n + 1):
-        if haystack[start : start + n] == needle:
-            return start
-    return -1
-
-
-def _negated(reply: list[str], start: int) -> bool:
-    """A negation among the three tokens before ``start`` that is not a hedge."""
-    for pos in range(max(0, start - 3), start):
-        if reply[pos] in _NEGATIONS and (pos + 1 >= start or reply[pos + 1] not in _HEDGED):
-            return True
-    return False
-
-
-def _acronym_in(raw_gold: str, raw_reply: str) -> bool:
-    """A short gold with a capital letter ("AB", "Bb", "US") written verbatim as a word."""
-    gold = raw_gold.strip().rstrip(".")
-    if len(gold) < 2 or gold.islower() or not gold.isalnum():
-        return False
-    return re.search(rf"(?<!\w){re.escape(gold)}(?!\w)", fold_quotes(raw_reply)) is not None
-
-
-def _contains(gold: str, reply: list[str], raw_gold: str, raw_reply: str) -> MatchResult | None:
-    """Containment of the gold's tokens, on token boundaries, in the reply's tokens.
-
-    Counts when the gold is distinctive (≥ 4 characters normalised), the reply is short
-    (at most 2·k + 2 tokens for a k-token gold), or the short gold has a capital letter
-    and appears verbatim ("AB" in "AB positive"); not when a negation sits within three
-    tokens before it, nor when the reply offers alternatives ("or") absent from the gold,
-    nor when a short reply lists several answers ("B♭ and C").
-    """
-    needle = gold.split(" ")
-    start = _find(reply, needle)
-    if start < 0:
-        return None
-    short = len(gold) < SHORT_GOLD_CHARS and len(reply) > 2 * len(needle) + 2
-    if short and not _acronym_in(raw_gold, raw_reply):
-        return MatchResult("ambiguous", f"short gold {gold!r} occurs inside a long reply")
-    if _negated(reply, start):
-        return MatchResult("ambiguous", f"gold {gold!r} occurs after a negation")
-    if (_ALTERNATIVES & set(reply)) - set(needle):
-        return MatchResult("ambiguous", f"reply offers alternatives besides {gold!r}")
-    if len(reply) <= 2 * len(needle) + 4 and "and" in set(reply) - set(needle):
-        return MatchResult("ambiguous", f"reply lists other answers besides {gold!r}")
-    return MatchResult("match", "contains")
 
 
 def _gold_date(gold: str) -> DateParts | None:
@@ -92,19 +35,30 @@ def _gold_date(gold: str) -> DateParts | None:
 
 
 def _dates(gold: DateParts, reply: str) -> MatchResult | None:
+    """A reply date that states every part of the gold date → match; one that states
+    fewer parts without contradicting any ("March 2018" for "March 11, 2018") is left to a
+    judge; dates that contradict it → mismatch."""
     found = find_dates(reply)
     if not found:
+        if gold.year is not None and str(gold.year) in re.findall(r"\d+", reply):
+            return MatchResult("ambiguous", "reply gives a less precise date than the gold")
         return None
     if any(d.covers(gold) for d in found):
         wrong = [d for d in found if not d.covers(gold) and not gold.covers(d)]
         if wrong:
             return MatchResult("ambiguous", "reply gives several different dates")
         return MatchResult("match", "date")
+    if any(gold.covers(d) for d in found):
+        return MatchResult("ambiguous", "reply gives a less precise date than the gold")
     return MatchResult("mismatch", "date")
 
 
 def _is_mostly_number(gold: str) -> bool:
-    words = [t for t in gold.split(" ") if t and not find_numbers(t)]
+    """At most two words besides the number, none joined to it ("rubidium-85" and "E-8"
+    are names that contain a number, not numbers)."""
+    if re.search(r"[^\W\d_]-\d|\d-[^\W\d_]", gold):
+        return False
+    words = [t for t in normalize_answer(gold).split(" ") if t and not find_numbers(t)]
     return len(words) <= 2
 
 
@@ -112,7 +66,7 @@ def _numbers(gold: str, reply: str, context: frozenset[Decimal]) -> MatchResult 
     """All numbers of the reply must match the gold; numbers that merely repeat one from
     the question (``context``, "at the 2012 Olympics") are set aside."""
     value = gold_number(gold)
-    if value is None or not _is_mostly_number(normalize_answer(gold)):
+    if value is None or not _is_mostly_number(gold):
         return None
     found = [
         n
@@ -131,21 +85,53 @@ def _numbers(gold: str, reply: str, context: frozenset[Decimal]) -> MatchResult 
     return MatchResult("mismatch", "number")
 
 
-def _one_gold(
-    gold: str, reply: str, reply_tokens: list[str], context: frozenset[Decimal]
-) -> list[MatchResult]:
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """The reply as the matchers see it, with what the question contributes."""
+
+    raw: str
+    tokens: list[str]
+    question: frozenset[str]  # the question's tokens, plurals folded
+    numbers: frozenset[Decimal]  # numbers the question mentions
+
+
+def _one_gold(gold: str, reply: _Reply) -> tuple[list[MatchResult], MatchResult | None]:
+    """Results of every matcher for one gold, and separately the date matcher's."""
     norm = normalize_answer(gold)
     if not norm:
-        return []
-    if norm == " ".join(reply_tokens):
-        return [MatchResult("match", "exact")]
-    results = [_contains(norm, reply_tokens, gold, reply)]
+        return [], None
+    if norm == " ".join(reply.tokens) or _plural_of(norm, reply.tokens):
+        return [MatchResult("match", "exact")], None
+    results = [contains(norm, reply.tokens, gold, reply.raw, reply.question)]
     date = _gold_date(gold)
-    if date is not None:
-        results.append(_dates(date, reply))
-    else:
-        results.append(_numbers(gold, reply, context))
-    return [r for r in results if r is not None]
+    dated = None if date is None else _dates(date, reply.raw)
+    if date is None:
+        results.append(_numbers(gold, reply.raw, reply.numbers))
+    return [r for r in (*results, dated) if r is not None], dated
+
+
+def _plural_of(gold: str, reply: list[str]) -> bool:
+    """A one-word gold and a one-word reply that differ only by a plural ending."""
+    return len(reply) == 1 and " " not in gold and singular(gold) == singular(reply[0])
+
+
+def _decide(results: list[MatchResult], dated: list[MatchResult]) -> MatchResult:
+    """Combine per-gold results. A reply whose dates contradict every dated gold is not
+    trusted on a bare year or number alias that merely occurs in it ("July 10, 1979" for
+    golds "21 July 1979" and "1979"): that stays ambiguous, not correct."""
+    contradicted = bool(dated) and all(r.status == "mismatch" for r in dated)
+    for method in ("exact", "contains", "date", "number"):
+        if any(r.status == "match" and r.detail == method for r in results):
+            if contradicted and method in ("contains", "number"):
+                return MatchResult("ambiguous", "reply's date contradicts the dated gold")
+            return MatchResult("match", method)
+    ambiguous = [r.detail for r in results if r.status == "ambiguous"]
+    if ambiguous:
+        return MatchResult("ambiguous", ambiguous[0])
+    mismatch = [r.detail for r in results if r.status == "mismatch"]
+    if mismatch:
+        return MatchResult("mismatch", "date" if contradicted else mismatch[0])
+    return MatchResult("none", "no gold answer matches")
 
 
 def match_answers(golds: tuple[str, ...], reply: str, *, question: str = "") -> MatchResult:
@@ -154,7 +140,13 @@ def match_answers(golds: tuple[str, ...], reply: str, *, question: str = "") -> 
     Args:
         golds: gold answer and aliases.
         reply: the reply text.
-        question: the question; numbers it mentions are not read as the reply's answer.
+        question: the question; numbers it mentions are not read as the reply's answer,
+            and a gold made only of the question's words is no evidence by containment.
+
+    Returns:
+        ``match`` (detail: exact / contains / date / number), ``mismatch`` (the reply
+        states another number or date: detail number / date), ``ambiguous`` (detail: why)
+        or ``none``.
 
     >>> match_answers(("Paris",), "I think it is Paris.").status
     'match'
@@ -162,14 +154,31 @@ def match_answers(golds: tuple[str, ...], reply: str, *, question: str = "") -> 
     'number'
     >>> match_answers(("2",), "She won 2 medals at the 2012 Games.", question="... 2012?").status
     'match'
+    >>> match_answers(("3",), "There are 4.").status
+    'mismatch'
     """
-    reply_tokens = normalize_answer(reply).split(" ")
-    context = frozenset(find_numbers(question))
-    results = [r for gold in golds for r in _one_gold(gold, reply, reply_tokens, context)]
-    for method in ("exact", "contains", "date", "number"):
-        if any(r.status == "match" and r.detail == method for r in results):
-            return MatchResult("match", method)
-    ambiguous = [r.detail for r in results if r.status == "ambiguous"]
-    if ambiguous:
-        return MatchResult("ambiguous", ambiguous[0])
-    return MatchResult("none", "no gold answer matches")
+    view = _Reply(
+        raw=reply,
+        tokens=normalize_answer(reply).split(" "),
+        question=frozenset(singular(t) for t in normalize_answer(question).split(" ") if t),
+        numbers=frozenset(find_numbers(question)),
+    )
+    per_gold = [_one_gold(gold, view) for gold in golds]
+    results = [r for found, _ in per_gold for r in found]
+    decided = _decide(results, [d for _, d in per_gold if d is not None])
+    if decided.status == "match" and len(view.tokens) > LONG_REPLY_TOKENS:
+        first = first_sentence(reply)
+        if first != reply and match_answers(golds, first, question=question).status != "match":
+            return MatchResult(
+                "ambiguous", "a long reply names the gold only after its first sentence"
+            )
+    return decided
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence end or line break ("U. S." and "T.S." do not end one).
+
+    >>> first_sentence("Made in the U. S. in 1990. Sold later.")
+    'Made in the U. S. in 1990.'
+    """
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]

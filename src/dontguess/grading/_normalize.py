@@ -1,18 +1,23 @@
 """Text normalisation shared by the deterministic matchers.
 
 ``normalize_answer`` is the SQuAD/TriviaQA-style normaliser, extended with Unicode NFKC,
-diacritic folding and curly-quote unification so that "Jóhanna" matches "Johanna".
+diacritic folding, curly-quote unification (so that "Jóhanna" matches "Johanna") and dotted
+initials joined into one word (so that "T.S. Eliot", "T. S. Eliot" and "TS Eliot" agree).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-__all__ = ["fold_quotes", "normalize_answer", "tokens"]
+__all__ = ["fold_quotes", "normalize_answer", "singular", "tokens"]
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _SPACE = re.compile(r"\s+")
+#: Dotted initials: "T.S.", "T. S.", "U.S.A", "J. R. R." (a spaced letter must carry a dot,
+#: so the "I" in "the U.S. I think" is not swallowed).
+_INITIALS = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_](?![^\W\d_])|\.\s[^\W\d_](?=\.))+\.?")
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "♭": "b"}
 )
@@ -23,26 +28,42 @@ def fold_quotes(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
+def _join_initials(text: str) -> str:
+    return _INITIALS.sub(lambda m: re.sub(r"[.\s]", "", m.group(0)) + " ", text)
+
+
 def _strip_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFKC", kept)
 
 
+class _Punct(dict[int, str]):
+    """``str.translate`` table: every punctuation or symbol code point → a space (filled
+    lazily, one lookup of the Unicode category per distinct character)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = " " if unicodedata.category(ch)[0] in "PS" else ch
+        self[code] = out
+        return out
+
+
+_PUNCT = _Punct()
+
+
 def _depunct(text: str) -> str:
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        out.append(" " if cat[0] in "PS" else ch)
-    return "".join(out)
+    return text.translate(_PUNCT)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_answer(text: str) -> str:
     """Lowercase, fold diacritics, drop punctuation/symbols and articles, squash spaces.
 
-    The steps, in order: NFKC, curly quotes → straight, lowercase, diacritics removed
-    (NFKD minus combining marks), every Unicode punctuation or symbol character → space,
-    the English articles ``a``/``an``/``the`` removed, whitespace collapsed. Idempotent.
+    The steps, in order: NFKC, curly quotes → straight, dotted initials joined ("T.S." →
+    "TS"), lowercase, diacritics removed (NFKD minus combining marks), every Unicode
+    punctuation or symbol character → space, the English articles ``a``/``an``/``the``
+    removed, whitespace collapsed. Idempotent.
 
     Args:
         text: any answer text.
@@ -54,8 +75,10 @@ def normalize_answer(text: str) -> str:
     'eiffel tower'
     >>> normalize_answer("Jóhanna Sigurðardóttir")
     'johanna sigurðardottir'
+    >>> normalize_answer("T. S. Eliot") == normalize_answer("T.S. Eliot") == "ts eliot"
+    True
     """
-    text = fold_quotes(text).lower()
+    text = _join_initials(fold_quotes(text)).lower()
     text = _strip_marks(text)
     text = _depunct(text)
     text = _ARTICLES.sub(" ", text)
@@ -66,3 +89,25 @@ def tokens(text: str) -> list[str]:
     """Tokens of the normalised text (split on spaces)."""
     norm = normalize_answer(text)
     return norm.split(" ") if norm else []
+
+
+@functools.lru_cache(maxsize=65536)
+def singular(token: str) -> str:
+    """A normalised token with a regular English plural ending removed, for comparisons.
+
+    Only tokens of four or more letters change: ``-ies`` → ``-y``, ``-es`` after s/x/z/ch/sh
+    and a plain ``-s`` are dropped (not ``-ss``, ``-us``, ``-is``). Both sides of a
+    comparison go through it, so an odd stem ("bus" stays, "news" → "new") is harmless.
+
+    >>> [singular(t) for t in ("chlorofluorocarbons", "countries", "boxes", "glass", "is")]
+    ['chlorofluorocarbon', 'country', 'box', 'glass', 'is']
+    """
+    if len(token) < 4 or not token.isalpha() or not token.endswith("s"):
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return token[:-2]
+    if token.endswith(("ss", "us", "is")):
+        return token
+    return token[:-1]

@@ -54,7 +54,7 @@ def has_ordinal(text: str) -> bool:
     return bool(re.search(r"\d(?:st|nd|rd|th)\b", text, re.IGNORECASE))
 
 
-def find_numbers(text: str, *, ordinals: bool = True) -> list[Decimal]:
+def find_numbers(text: str, *, ordinals: bool = True, words: bool = True) -> list[Decimal]:
     """All numbers written in ``text``, in order of appearance.
 
     Digits may use thousands commas (``1,200``), decimals (``3.14``), a minus sign and a
@@ -81,7 +81,7 @@ def find_numbers(text: str, *, ordinals: bool = True) -> list[Decimal]:
                 factor = _SCALES.get(key, _SHORT_SCALES.get(key, 1))
                 value = value.scaleb(len(str(factor)) - 1)
         found.append((m.start(), -value if sign else value))
-    for m in _NUM_WORDS.finditer(text):
+    for m in _NUM_WORDS.finditer(text if words else ""):
         words_value = _words_value(m.group(0))
         if words_value is not None:
             found.append((m.start(), words_value))
