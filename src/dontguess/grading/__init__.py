@@ -23,10 +23,13 @@ from dontguess.grading._judge_prompt import (
 )
 from dontguess.grading._match import match_answers
 from dontguess.grading._normalize import normalize_answer
+from dontguess.grading._reference import REFERENCE_SETS, ReferenceRow, read_reference
+from dontguess.grading.check import CheckReport, check_grader
 
 __all__ = [
     "CascadeGrader",
     "CascadeStats",
+    "CheckReport",
     "DECIDED_BY",
     "DeterministicGrader",
     "GRADER_MODES",
@@ -35,10 +38,14 @@ __all__ = [
     "JUDGE_TEMPLATE",
     "JUDGE_TEMPLATE_HASH",
     "LLMJudge",
+    "REFERENCE_SETS",
+    "ReferenceRow",
+    "check_grader",
     "detect_abstention",
     "judge_prompt",
     "match_answers",
     "normalize_answer",
     "parse_label",
     "pick_choice",
+    "read_reference",
 ]
