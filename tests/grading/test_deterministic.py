@@ -283,3 +283,13 @@ def test_no_match_incorrect_keeps_the_exact_match_convention() -> None:
     )
     assert loose.grade_text(item, "Pittsburgh, Pennsylvania").verdict is I
     assert GRADER.grade_text(item, "Pittsburgh, Pennsylvania").verdict is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "want"), [("12-06", I), ("02-11.", I), ("13-06", Verdict.CORRECT), ("12/06", None)]
+)
+def test_another_code_of_the_gold_shape_is_wrong(reply: str, want: Verdict | None) -> None:
+    # The lab's birthdays: one "DD-MM" token out of 366; another day is plainly wrong (left
+    # ungraded as "every gold answer repeats the question" before).
+    item = Item(id="q", question="Q : When was Loungul Dothgesgen born ? A :", answers=("13-06",))
+    assert GRADER.grade_text(item, reply).verdict is want

@@ -204,6 +204,23 @@ def _opposite_yes_no(golds: tuple[str, ...], reply: str) -> bool:
     return bool(said) and keys <= {"yes", "no"} and said[0] in {"yes", "no"} - keys
 
 
+_CODE = re.compile(r"\d+(?:[-/:.]\d+)+")
+
+
+def _other_code(golds: tuple[str, ...], reply: str) -> bool:
+    """Every gold is a bare code of digits and separators ("13-06", "4:2") and the whole
+    reply is another code of the same shape: one token of a closed answer space, wrong.
+
+    >>> [_other_code(("13-06",), said) for said in ("12-06.", "13-06", "12/06")]
+    [True, False, False]
+    """
+    said = reply.strip().rstrip(".")
+    if not _CODE.fullmatch(said) or not all(_CODE.fullmatch(g.strip()) for g in golds):
+        return False
+    shape = re.sub(r"\d+", "0", said)
+    return all(re.sub(r"\d+", "0", g.strip()) == shape and g.strip() != said for g in golds)
+
+
 def prove_wrong(
     golds: tuple[str, ...], reply: str, question: str, found: MatchResult
 ) -> MatchResult:
@@ -227,6 +244,8 @@ def prove_wrong(
     "needs a judge: the reply shares a word with gold 'the Pittsburgh metropolitan area'"
     """
     question_words = _tokens(question)
+    if _other_code(golds, reply):
+        return MatchResult("mismatch", "other-answer")
     if _opposite_yes_no(golds, reply):
         return MatchResult("mismatch", "other-answer")
     if found.status == "mismatch" and not all(_is_name_or_number(g) for g in golds):
