@@ -34,9 +34,18 @@ def test_builtin_set_through_scripted_backend(
         if r["stated_target"] == 0.75 and c <= 0.75:
             assert r["answer"] == IDK and r["verdict"] == "abstained"
             continue
-        # the simulated model answers the first gold answer, or a made-up wrong one
+        # the simulated model answers the first gold answer, or a made-up wrong one; the rules
+        # call the made-up one incorrect only when they can prove it (a gold that is a name or
+        # a number), else they leave it to a judge (issue 8: rules commit only when right)
         gave_gold = bool(item.answers) and r["answer"] == item.answers[0]
-        assert r["verdict"] == ("correct" if gave_gold else "incorrect"), (r, item.answers)
+        if gave_gold:
+            assert r["verdict"] == "correct", (r, item.answers)
+        elif r["verdict"] is None:
+            assert r["ungraded_reason"].startswith("needs a judge: "), (r, item.answers)
+        else:
+            assert r["verdict"] == "incorrect", (r, item.answers)
+    wrong = [r for r in rows if r["answer"] not in (IDK, *items[r["item_id"]].answers[:1])]
+    assert sum(r["verdict"] == "incorrect" for r in wrong) >= 0.1 * len(wrong)
     closed = [r for r in rows if r["stated_target"] is None]
     accuracy = sum(r["verdict"] == "correct" for r in closed) / len(closed)
     assert 0.3 < accuracy < 0.7  # E[c] = 0.5 for c ~ U(0, 1)
