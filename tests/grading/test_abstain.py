@@ -102,6 +102,110 @@ ANSWER = [
 ]
 
 
+# Typical refusals per language (Czech ones are from the shape of real replies; the others
+# are written from knowledge of how models refuse in those languages).
+ABSTAIN_BY_LANGUAGE = {
+    "cs": [
+        "Nevím.",
+        "Bohužel nevím.",
+        "Omlouvám se, ale nemám k dispozici informace o tom, kdy přesně byl vyřazen z provozu.",
+        "Na základě dostupných informací nemohu s jistotou určit přesný rok.",
+        "Přesné datum narození mi není známo.",
+        "Nejsem si jistý.",
+        "Joseph Aigner byl rakouský malíř, ale bez dalších podrobností nelze s jistotou říct "
+        "konkrétní rok vzniku díla.",
+        "Přesné datum úmrtí bohužel nemám. Bez spolehlivého zdroje nemohu s jistotou určit "
+        "přesné datum jeho smrti.",
+        "Neznámé",
+    ],
+    "ru": [
+        "Не знаю.",
+        "К сожалению, у меня нет информации об этом.",
+        "Я не могу точно сказать, в каком году это произошло.",
+        "Мне неизвестно, кто получил эту премию.",
+        "Извините, мне не удалось найти данные об этом человеке.",
+        "Я не уверен.",
+    ],
+    "de": [
+        "Ich weiß es nicht.",
+        "Leider habe ich keine Informationen darüber.",
+        "Das kann ich nicht mit Sicherheit sagen.",
+        "Mir ist nicht bekannt, wann er geboren wurde.",
+        "Unbekannt",
+    ],
+    "fr": [
+        "Je ne sais pas.",
+        "Désolé, je n'ai pas d'informations sur cette personne.",
+        "Je ne peux pas déterminer la date exacte.",
+        "Je ne suis pas sûr.",
+    ],
+    "es": [
+        "No lo sé.",
+        "Lo siento, no tengo información sobre eso.",
+        "No puedo determinar el año exacto.",
+        "Desconozco la respuesta.",
+    ],
+    "zh": ["我不知道。", "抱歉，我没有关于这个人的信息。", "我无法确定确切的日期。", "不清楚"],
+    "ja": [
+        "わかりません。",
+        "申し訳ありませんが、その情報は見つかりません。",
+        "正確な日付は特定できません。",
+    ],
+}
+ANSWER_BY_LANGUAGE = {
+    "cs": [
+        "Praha",
+        "Přesně nevím, ale pravděpodobně v roce 1850.",
+        "Nemám přesné informace, mohu jen odhadovat, že to bylo v 70. letech.",
+        "USS Nina byla přestavěna v roce 1897, ale přesný den a měsíc nejsou k dispozici.",
+        "Myslím, že to byl Karel Čapek.",
+    ],
+    "ru": ["Москва", "Не уверен, но, вероятно, это был 1905 год.", "Думаю, это Пушкин."],
+    "de": [
+        "Berlin",
+        "Ich bin nicht sicher, aber wahrscheinlich 1850.",
+        "Ich glaube, es war Goethe.",
+    ],
+    "fr": [
+        "Je ne sais quoi",
+        "Le film « Je ne sais pas » est sorti en 1990.",
+        "Je ne suis pas sûr, mais je pense que c'est Paris.",
+        "Probablement Lyon.",
+    ],
+    "es": ["Madrid", "No estoy seguro, pero creo que fue en 1920.", "Probablemente Sevilla."],
+    "zh": ["北京", "我不确定，但可能是1850年。", "我认为是鲁迅。"],
+    "ja": ["東京", "わかりませんが、おそらく1850年です。", "たぶん夏目漱石だと思います。"],
+    "en": [
+        'The song "I Don\'t Know" was released in 1981.',
+        'The most famous version of "I Can\'t Help Falling in Love" was by Elvis Presley in 1961.',
+        "As an AI language model, I do not have access to real-time information. However, the "
+        "game is usually played at Lincoln Financial Field.",
+        "As an AI language model, I don't have personal opinions. The capital is Canberra.",
+        "It was in 1850, but I can't say for sure.",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in ABSTAIN_BY_LANGUAGE.values() for t in texts])
+def test_abstentions_beyond_english(text: str) -> None:
+    assert detect_abstention(text) is True
+
+
+@pytest.mark.parametrize("text", [t for texts in ANSWER_BY_LANGUAGE.values() for t in texts])
+def test_answers_beyond_english(text: str) -> None:
+    assert detect_abstention(text) is False
+
+
+def test_eight_languages_covered() -> None:
+    covered = set(ABSTAIN_BY_LANGUAGE) | {"en"}
+    assert covered == {"en", "cs", "ru", "de", "fr", "es", "zh", "ja"}
+
+
+@pytest.mark.parametrize("text", ["<UNKNOWN>", "&lt;UNKNOWN&gt;", "Odpověď: <UNKNOWN>"])
+def test_unknown_placeholder_is_abstention(text: str) -> None:
+    assert detect_abstention(text) is True
+
+
 @pytest.mark.parametrize("text", ABSTAIN)
 def test_abstentions(text: str) -> None:
     assert detect_abstention(text) is True

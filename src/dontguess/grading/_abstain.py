@@ -1,134 +1,164 @@
-"""Conservative detection of "I don't know" replies.
+"""Conservative detection of "I don't know" replies, in eight languages.
 
-A reply is an abstention when it is empty, or when it opens with an abstention clause
-("I don't know", "I'm not sure", "I cannot answer that", "IDK", "Unknown", "No comment",
-...) and every other clause is an abstention, filler (apologies, "as an AI", advice to
-look elsewhere) or explanation (more than four words, no digits, no affirmative
-"is/was/are ..." statement). A clause that names a guess ("I think", "probably", "maybe",
-"it's ...", "the answer is ...") or states anything else makes the reply an answer:
-"I'm not sure, but I think it's Paris" and "I don't know, but Paris" are answers.
+A reply is split into clauses (sentence ends, new lines, and "but / however" in each
+language). Each clause is one of
+
+- *abstain*: "I don't know", "I cannot determine …", "I have no information …", Czech
+  "nemohu s jistotou určit …", Russian "у меня нет информации …", German "ich weiß es
+  nicht", …; a *hedge* ("I'm not sure") is a weak abstain;
+- *commit*: a guess or a stated answer ("I think", "probably", "the answer is",
+  "pravděpodobně", "wahrscheinlich", "可能", "おそらく", …);
+- *filler*: apologies, "as an AI", advice to look elsewhere, requests for context;
+- *explain*: more than four words, no digit, no affirmative "is / was";
+- *context*: more than four words, no digit, an affirmative statement ("X was a German
+  painter");
+- *content*: anything else (a bare "Paris", a clause with a number).
+
+The reply is an abstention when it has an abstain or hedge clause, no commit clause, no
+content clause, only abstain / hedge / explain clauses after its last abstain, and every
+context clause is followed by a (non-hedge) abstain: "X was a painter, but I cannot say
+when he was born" abstains (only related facts), while "I cannot say. However, X is
+usually played in Y" and "Paris, but I'm not sure" are answers. The phrase lists are in
+:mod:`dontguess.grading._abstain_phrases`.
 """
 
 from __future__ import annotations
 
 import re
 
+from dontguess.grading import _abstain_phrases as phrases
 from dontguess.grading._normalize import fold_quotes
 
 __all__ = ["detect_abstention"]
 
-_WHOLE = re.compile(
-    r"(?:idk|dunno|unknown|not known|unsure|uncertain|not sure|no idea|no clue|n/a|"
-    r"pass|skip|abstain|i abstain|i pass|no comment|i have no comment|no answer|"
-    r"i don'?t know|i do not know|not certain|cannot say|can'?t say|"
-    r"unanswerable|no (?:known|definitive) answer|unclear|no information|not available|"
-    r"cannot determine|can'?t determine|undetermined|unknowable)"
-)
-_NEG = r"(?:don'?t|do not|cannot|can'?t|can not|could not|couldn'?t|am unable to|'?m unable to|am not able to|'?m not able to|won'?t be able to|am not in a position to|'?m not in a position to)"  # noqa: E501
-_ABSTAIN = re.compile(
-    "|".join(
-        [
-            rf"\bi {_NEG} (?:really |actually |honestly )?(?:know|tell|say|answer|determine|"
-            r"provide|find|confirm|verify|recall|remember|help|give|identify|be (?:sure|certain)|"
-            r"access|look up|predict|guess|speculate)",
-            r"\bi (?:do not|don'?t) (?:currently )?(?:have|possess|hold)\b",
-            r"\bi(?: have|'ve) no (?:idea|information|knowledge|data|clue|record|details|access|"
-            r"way|reliable|specific|verified|answer)",
-            r"\bi(?: am|'m|m) not (?:sure|certain|aware|confident|familiar|able)",
-            r"\bi(?: am|'m|m) (?:unsure|uncertain|unaware|unable)",
-            r"\b(?:not sure|unsure|no idea|no clue|idk|dunno)\b",
-            r"\b(?:nobody|no one|no-one) (?:really )?knows\b",
-            r"\b(?:it is|it's|it was) (?:impossible|not possible|unclear|unknown)\b",
-            r"\b(?:impossible|not possible|no way) (?:for me )?to "
-            r"(?:know|say|tell|determine|answer)",
-            r"\b(?:cannot|can'?t|could not|couldn'?t) be (?:determined|known|answered|verified)",
-            r"\bthere (?:is|'s|are) no (?:way to know|(?:definitive|definite|known|single|clear|"
-            r"reliable|verifiable|publicly available|public|available|accurate|specific|"
-            r"correct|factual|objective|record|information|data)\b)",
-            r"\b(?:is|are|remains?) (?:unknown|not known|not publicly (?:known|available))\b",
-            r"\bunable to (?:answer|determine|find|provide|verify|confirm|say|know)",
-            r"\b(?:beyond|outside|not in|not within) (?:my|the scope of my) (?:knowledge|training)",
-            r"\bi(?: would|'d) rather not\b",
-            r"\bi (?:prefer|choose|decline|refuse) (?:not )?to (?:answer|guess|respond|say)",
-            r"\bi (?:abstain|pass)\b",
-            r"\bi (?:won'?t|will not) (?:guess|answer|speculate|make up)",
-            r"\b(?:cannot|can'?t|unable to) (?:determine|answer|tell|know|say) (?:for sure|"
-            r"with (?:any )?(?:certainty|confidence))",
-            r"\bi lack (?:the |any |enough |sufficient )?(?:information|knowledge|data)",
-            r"\b(?:no comment|not enough information|insufficient information)\b",
-            r"\bi (?:can|could)(?:not|n'?t) (?:find|locate) any",
-        ]
-    )
-)
-_COMMIT = re.compile(
-    r"\b(?:i think|i believe|i guess|i'?d guess|i suspect|i would say|i'?d say|i reckon|"
-    r"my (?:best )?guess|best guess|probably|likely|perhaps|maybe|possibly|presumably|"
-    r"if i had to (?:guess|say)|the answer (?:is|was|would be)|it is|it's|it was|"
-    r"(?:might|could|may|would) be)\b"
-    r"(?!\s*(?:$|not\b|n't|impossible|possible|unclear|unknown|difficult|hard|wrong|mistaken|"
-    r"unable|best to|better to|a good idea|helpful|useful|worth|that\b|the case|able|sure|"
-    r"certain|available|publicly|known))"
-)
-_LEADING_FILLER = re.compile(
-    r"^(?:(?:i'?m|i am) (?:very |so |really )?sorry|sorry|i apologi[sz]e|apologies|"
-    r"unfortunately|as an ai(?: language model| assistant| model)?|honestly|to be honest|"
-    r"well|hmm+|um+|oh|ah|regrettably|alas)\b[\s,:-]*"
-)
-_FILLER = re.compile(
-    r"^(?:you (?:may|might|could|can|should|would)(?: want to| wish to| need to)?|"
-    r"i (?:would |'d )?(?:recommend|suggest|advise|encourage)|please|try|consider|"
-    r"if (?:you|you're|you are) (?:have|can|could|need|want|provide|looking|interested)|"
-    r"feel free|i hope|let me know|is there anything|"
-    r"they (?:might|may|could|should|would|will) (?:have|be able)|"
-    r"my (?:knowledge|training|information|data)|i (?:can|could) (?:help|try|suggest)|"
-    r"(?:for|to get) (?:accurate|reliable|the most|up-to-date|more)|thank)"
-)
+
+def _any(parts: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in parts)
+
+
+_GATE = re.compile(_any(phrases.GATE))
+_WHOLE = re.compile(_any(phrases.WHOLE))
+_ABSTAIN = re.compile(_any(phrases.ABSTAIN))
+_HEDGE = re.compile(_any(phrases.HEDGE))
+_COMMIT = re.compile(_any(phrases.COMMIT))
+_LEADING = re.compile(rf"^(?:{_any(phrases.LEADING)})(?:\b|(?<=\W))[\s,:-]*")
+_FILLER = re.compile(rf"^(?:{_any(phrases.FILLER)})")
 _CLAUSE_SPLIT = re.compile(
     r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
-    r"[.!?;]+(?=\s|$)|\n+|,?\s+(?:but|however|although|though|yet)\b,?|:\s"
+    r"[.!?;]+(?=\s|$)|[。！？；\n]+"
 )
-
-
-_ASSERTS = re.compile(
-    r"\b(?:is|was|are|were|'s|'re)\s+(?!not\b|no\b|never\b|n't|possible|unclear|unknown|"
-    r"uncertain|limited|scarce|sparse|incomplete|difficult|hard|likely|often|usually|"
-    r"generally|typically|available|only\b)"
+_CONTRAST = re.compile(
+    rf"(?:^|,?\s+)(?:{_any(phrases.CONTRAST)})\b,?|[，、]?(?:但是|不过|不過|然而|可是|しかし|ただし)"
 )
+_DOT = re.compile(r"(\S*)\.(?=\s+(\S))")
+_NOT_AFFIRMATIVE = (
+    r"not\b|no\b|never\b|n't|nicht\b|pas\b|ne\b|не\b|possible|unclear|unknown|uncertain|"
+    r"limited|scarce|sparse|incomplete|difficult|hard|likely|often|usually|generally|"
+    r"typically|available|only\b"
+)
+_ASSERTS = re.compile(rf"(?:\b|(?<='))(?:{_any(phrases.COPULA)})\s+(?!{_NOT_AFFIRMATIVE})")
+_DIGIT = re.compile(r"\b\d")  # a number, not the 1 of "DX1"
+_QUOTED = re.compile(r"\"[^\"]*\"|«[^»]*»|„[^“]*“|「[^」]*」")
+_APOLOGY = re.compile(
+    r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably|omlouvám|bohužel|к сожалению|"
+    r"извините|leider|désolée?|malheureusement|lo siento|lamentablemente)\b|抱歉|申し訳"
+)
+_STRIP = " ,-:\"'()*<>[]«»„"
 
 
-def _explains(clause: str) -> bool:
-    """A longer clause with no digits and no affirmative "is/was ..." statement."""
-    return len(clause.split()) > 4 and not re.search(r"\d", clause) and not _ASSERTS.search(clause)
+def _protect(match: re.Match[str]) -> str:
+    """Keep a full stop that ends no sentence (``25. října``, ``b.s. v``, ``D. B.``)."""
+    word, following = match.group(1), match.group(2)
+    initial = len(word) == 1 and word.isalpha()
+    ordinal = word.isdigit() and len(word) <= 2
+    keep = initial or ordinal or following.islower()
+    return word + ("\u2024" if keep else ".")
+
+
+def _clauses(lowered: str) -> list[tuple[str, bool]]:
+    """The clauses of a lower-cased reply, each with whether "but / however" opened it.
+
+    A short lead-in before a colon ("Not sure: Paris") is a clause of its own.
+    """
+    out = []
+    for sentence in _CLAUSE_SPLIT.split(lowered):
+        for n, part in enumerate(_CONTRAST.sub("\x00", sentence).split("\x00")):
+            head, colon, tail = part.partition(": ")
+            if colon and len(head.split()) <= 4:
+                out += [(head.strip(), n > 0), (tail.strip(), False)]
+            elif part.strip():
+                out.append((part.strip(), n > 0))
+    return out
+
+
+def _reading(clause: str, after_contrast: bool) -> str:
+    """The kind of a clause; after "but / however" a statement is the answer it pivots to."""
+    kind = _kind(clause)
+    return "content" if after_contrast and kind in ("explain", "context") else kind
+
+
+def _strip_leading(clause: str) -> str:
+    previous = None
+    while previous != clause:
+        previous, clause = clause, _LEADING.sub("", clause).strip(_STRIP)
+    return clause
 
 
 def _kind(clause: str) -> str:
-    """Classify one clause as ``filler``, ``abstain``, ``explain`` or ``content``."""
-    previous = None
-    while previous != clause:
-        previous, clause = clause, _LEADING_FILLER.sub("", clause).strip(" ,-:\"'()*")
+    """Classify one clause: filler, abstain, hedge, commit, explain, context or content."""
+    clause = _strip_leading(clause)
     if not clause:
         return "filler"
-    if _WHOLE.fullmatch(clause):
+    gated = _GATE.search(clause) is not None
+    if gated and _WHOLE.fullmatch(clause):
         return "abstain"
-    commits = _COMMIT.search(clause)
-    if _ABSTAIN.search(clause) and not commits:
+    unquoted = _QUOTED.sub(" ", clause)  # "I Don't Know" as a title says nothing
+    if _COMMIT.search(unquoted):
+        return "commit"
+    if _HEDGE.search(unquoted):
+        return "hedge"
+    if gated and _ABSTAIN.search(unquoted):
         return "abstain"
-    if commits:
-        return "content"
     if _FILLER.match(clause):
         return "filler"
-    return "explain" if _explains(clause) else "content"
+    if len(clause.split()) <= 4 or _DIGIT.search(clause):
+        return "content"
+    return "context" if _ASSERTS.search(clause) else "explain"
+
+
+def _abstains(kinds: list[str]) -> bool:
+    """Whether a sequence of non-filler clause kinds makes up an abstention.
+
+    Needs an abstain or hedge clause and no commit. Facts around a refusal are allowed
+    only as related facts: a context clause needs a (non-hedge) abstain after it, a
+    content clause one before and one after it.
+    """
+    if "commit" in kinds or not {"abstain", "hedge"} & set(kinds):
+        return False
+    strong = [i for i, kind in enumerate(kinds) if kind == "abstain"]
+    if not strong:
+        return "content" not in kinds and "context" not in kinds
+    first, last = strong[0], strong[-1]
+    for i, kind in enumerate(kinds):
+        if kind == "content" and not first < i < last:
+            return False
+        if kind == "context" and i > last + 1:
+            return False
+    return True
 
 
 def detect_abstention(text: str | None) -> bool:
     """Whether a reply says "I don't know" rather than committing to an answer.
 
-    Conservative: the reply must consist only of abstention clauses and filler (polite
-    apologies, "as an AI", advice to check elsewhere), with at least one abstention clause
-    or no text at all. Any clause that offers a guess makes it an answer.
+    Conservative: the reply must say it does not know (in English, Czech, Russian,
+    German, French, Spanish, Chinese or Japanese) and contain nothing but that, filler
+    (apologies, "as an AI", advice to check elsewhere), explanation, and related facts
+    that come before a refusal. Any clause that offers a guess makes it an answer, as
+    the SimpleQA grader counts a hedged answer as attempted.
 
     Args:
-        text: the reply text; ``None`` or whitespace counts as an abstention (no answer).
+        text: the reply text; ``None``, whitespace or a bare placeholder such as
+            ``<UNKNOWN>`` counts as an abstention (no answer).
 
     Returns:
         ``True`` for an abstention, ``False`` for an answer.
@@ -137,17 +167,16 @@ def detect_abstention(text: str | None) -> bool:
     (True, False)
     >>> detect_abstention("Sorry, I have no information on that."), detect_abstention("Paris")
     (True, False)
+    >>> detect_abstention("Bohužel nevím."), detect_abstention("Je ne sais quoi")
+    (True, False)
     """
     if text is None or not text.strip():
         return True
-    lowered = re.sub(r"\s+", " ", fold_quotes(text).lower().replace("*", "")).strip()
-    kinds = [_kind(part.strip()) for part in _CLAUSE_SPLIT.split(lowered)]
-    kinds = [k for k in kinds if k != "filler"]
+    folded = _DOT.sub(_protect, re.sub(r"\s+", " ", fold_quotes(text).replace("*", "")))
+    lowered = folded.lower().strip()
+    if not (_GATE.search(lowered) or _HEDGE.search(lowered) or _APOLOGY.search(lowered)):
+        return False  # no clause can abstain: skip the clause-by-clause reading
+    kinds = [k for k in (_reading(*c) for c in _clauses(lowered)) if k != "filler"]
     if not kinds:
-        return _apology(lowered)
-    return kinds[0] == "abstain" and all(k in ("abstain", "explain") for k in kinds)
-
-
-def _apology(lowered: str) -> bool:
-    """A reply made only of filler counts as abstaining only if it apologises or refuses."""
-    return bool(re.search(r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably)\b", lowered))
+        return bool(_APOLOGY.search(lowered))
+    return _abstains(kinds)
