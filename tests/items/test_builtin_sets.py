@@ -122,6 +122,8 @@ def test_data_dir_never_climbs_parent_folders(
 ) -> None:
     # regression: a shared/data two levels up used to be found from an unrelated folder
     monkeypatch.delenv("DONTGUESS_DATA_DIR", raising=False)
+    monkeypatch.setenv("DONTGUESS_OFFLINE", "1")
+    monkeypatch.setenv("DONTGUESS_CACHE", str(tmp_path / "cache"))
     data = tmp_path / "shared" / "data"
     (data / "simpleqa").mkdir(parents=True)
     (data / "simpleqa" / "simple_qa_test_set.csv").write_text("metadata,problem,answer\n")
@@ -130,11 +132,14 @@ def test_data_dir_never_climbs_parent_folders(
     monkeypatch.chdir(deep)
     with pytest.raises(InputError, match="DONTGUESS_DATA_DIR, which is not set"):
         find_data_dir()
-    with pytest.raises(InputError, match="DONTGUESS_DATA_DIR=/path/to/shared/data"):
+    # without the variable a built-in name means the download cache, never the stray folder
+    with pytest.raises(InputError, match=r"not in the cache .*datasets fetch simpleqa"):
         load_items("simpleqa")
     monkeypatch.setenv("DONTGUESS_DATA_DIR", "  ")  # blank counts as unset
     with pytest.raises(InputError, match="not set"):
         find_data_dir()
+    with pytest.raises(InputError, match="not in the cache"):
+        load_items("simpleqa")
     monkeypatch.setenv("DONTGUESS_DATA_DIR", str(data))
     assert find_data_dir() == data
     assert load_items("simpleqa") == []
@@ -142,12 +147,26 @@ def test_data_dir_never_climbs_parent_folders(
 
 def test_data_dir_missing_says_how(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DONTGUESS_DATA_DIR", raising=False)
+    monkeypatch.setenv("DONTGUESS_OFFLINE", "1")
+    monkeypatch.setenv("DONTGUESS_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError, match="DONTGUESS_DATA_DIR=/path/to/shared/data"):
+    with pytest.raises(InputError, match="or set DONTGUESS_DATA_DIR to a folder"):
         load_items("simpleqa")
     monkeypatch.setenv("DONTGUESS_DATA_DIR", str(tmp_path / "nope"))
     with pytest.raises(InputError, match="is not a directory"):
         load_items("simpleqa")
-    monkeypatch.setenv("DONTGUESS_DATA_DIR", str(tmp_path))
-    with pytest.raises(InputError, match=r"simple_qa_test_set\.csv"):
+    monkeypatch.setenv("DONTGUESS_DATA_DIR", str(tmp_path))  # set: it wins, no fallback
+    with pytest.raises(InputError, match=r"simple_qa_test_set\.csv.*unset it to use the download"):
         load_items("simpleqa")
+
+
+def test_registry_covers_every_built_in_set() -> None:
+    from dontguess.items import DATASETS
+
+    assert set(DATASETS) == set(README_ROWS)
+    for name, entry in DATASETS.items():
+        assert entry.url.startswith("https://") and entry.revision in entry.url, name
+        assert entry.sha256 is None or len(entry.sha256) == 64, name
+        assert entry.rows >= README_ROWS[name], name  # upstream holds at least the copy
+        assert entry.licence and entry.licence_note, name
+    assert DATASETS["simpleqa"].rows == 4326  # the full upstream set, not the shared subset

@@ -5,8 +5,10 @@
 * a built-in name: ``simpleqa``, ``simpleqa_verified``, ``nq_open``, ``triviaqa``,
   ``popqa``, ``entityquestions``, ``witqa``, ``truthfulqa`` (2021 file),
   ``truthfulqa_2025``, ``truthfulqa_binary`` (best vs best-incorrect answer as A/B),
-  ``selfaware`` — read from the data folder named by ``$DONTGUESS_DATA_DIR`` (only
-  there: parent folders are never searched);
+  ``selfaware`` — the full upstream file pinned in the registry (``DATASETS``), read
+  from ``$DONTGUESS_DATA_DIR`` when that is set (parent folders are never searched),
+  else from the download cache, fetched on first use (``fetch_builtin``; offline with
+  ``DONTGUESS_OFFLINE=1``, mirrored with ``DONTGUESS_DATASETS_MIRROR``);
 * a probe: ``probe:letters``, ``probe:birthdays``, ``probe:titles`` (generated, seeded);
 * ``hf:NAME[:SPLIT]`` or ``hf:PATH`` (a ``save_to_disk`` folder; needs ``datasets``);
 * a ``.jsonl`` / ``.json`` / ``.csv`` / ``.parquet`` file.
@@ -20,18 +22,36 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dontguess.errors import InputError
-from dontguess.items._builtin import BUILTIN_FILES, find_data_dir, load_builtin, popularity_bucket
+from dontguess.items._builtin import (
+    BUILTIN_FILES,
+    cached_builtin,
+    fetch_builtin,
+    find_data_dir,
+    load_builtin,
+    locate_builtin,
+    popularity_bucket,
+)
+from dontguess.items._fetch import Cached, Progress, cache_dir
 from dontguess.items._generic import Columns, rows_to_items
 from dontguess.items._hf import hf_rows
 from dontguess.items._probes import PROBES, load_probe
+from dontguess.items._registry import FILES, SET_FILES, DataFile
 from dontguess.items._rows import read_rows
 from dontguess.records import Item
 
 __all__ = [
     "BUILTIN_SETS",
+    "Cached",
+    "DATASETS",
+    "DataFile",
+    "builtin_source",
+    "cache_dir",
+    "cached_builtin",
     "dataset_hash",
+    "fetch_builtin",
     "find_data_dir",
     "load_items",
     "popularity_bucket",
@@ -39,6 +59,25 @@ __all__ = [
 
 #: Every name ``load_items`` resolves without a path.
 BUILTIN_SETS: tuple[str, ...] = tuple(sorted(BUILTIN_FILES)) + tuple(f"probe:{p}" for p in PROBES)
+#: Every downloadable built-in set → its pinned upstream file (source URL, licence, rows,
+#: sha256). Probes are generated and have no entry.
+DATASETS: dict[str, DataFile] = {name: FILES[key] for name, key in sorted(SET_FILES.items())}
+
+
+def builtin_source(name: str, *, progress: Progress | None = None) -> dict[str, Any] | None:
+    """Where the question set ``name`` is read from, for a run's spec.json; ``None`` when
+    ``name`` is not a downloadable built-in set (a probe, ``hf:`` set or file).
+
+    A built-in set not yet in the cache is fetched first (``progress`` follows it). The
+    record names the ``source`` URL, ``revision``, ``sha256`` of the file read, ``origin``
+    (``DONTGUESS_DATA_DIR`` or ``cache``), ``path`` and ``licence``.
+
+    >>> builtin_source("probe:letters") is None
+    True
+    """
+    if name not in DATASETS:
+        return None
+    return locate_builtin(name, progress=progress)[1]
 
 
 def load_items(

@@ -1,4 +1,8 @@
-"""Built-in question sets read from the shared data folder (see docs/datasets.md)."""
+"""Built-in question sets: one parser per set over the registry's pinned files.
+
+The file is ``$DONTGUESS_DATA_DIR/<shared path>`` when that variable is set, else the
+download cache (fetched on first use). See docs/datasets.md.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,29 @@ from pathlib import Path
 from typing import Any
 
 from dontguess.errors import InputError
+from dontguess.items._fetch import Cached, Progress, cached, fetch, file_sha256
 from dontguess.items._generic import Columns, as_list, rows_to_items, with_choices
+from dontguess.items._registry import data_file
 from dontguess.items._rows import read_rows
 from dontguess.records import Item
 
-__all__ = ["BUILTIN_FILES", "find_data_dir", "load_builtin", "popularity_bucket", "text_id"]
+__all__ = [
+    "BUILTIN_FILES",
+    "cached_builtin",
+    "fetch_builtin",
+    "find_data_dir",
+    "load_builtin",
+    "locate_builtin",
+    "popularity_bucket",
+    "text_id",
+]
 
 DATA_ENV = "DONTGUESS_DATA_DIR"
 _ABSTAIN_GOLDS = {"i have no comment", "no comment"}
 
 
 def find_data_dir() -> Path:
-    """The data folder of the built-in question sets: ``$DONTGUESS_DATA_DIR``, nothing else.
+    """The shared data folder: ``$DONTGUESS_DATA_DIR``, nothing else.
 
     The working directory and its parents are never searched: a ``shared/data`` folder that
     happens to lie above the current directory is not used unless the variable names it.
@@ -188,19 +203,19 @@ def _selfaware(line: int, row: dict[str, Any], item_id: str, path: str) -> Item:
 
 
 Maker = Callable[[int, dict[str, Any], str, str], Item]
-#: name → (file under the data dir, JSON key, id column, (derived-id prefix, text column)).
-BUILTIN_FILES: dict[str, tuple[str, str | None, str | None, tuple[str, str] | None]] = {
-    "simpleqa": ("simpleqa/simple_qa_test_set.csv", None, None, ("sqa", "problem")),
-    "simpleqa_verified": ("simpleqa_verified/simpleqa_verified.csv", None, "original_index", None),
-    "nq_open": ("nq_open/NQ-open.dev.jsonl", None, None, ("nq", "question")),
-    "triviaqa": ("triviaqa_sample/triviaqa.json", None, "qid", None),
-    "popqa": ("popqa_longtail/popqa_longtail.csv", None, "id", None),
-    "entityquestions": ("entityquestions_longtail/entityquestions_longtail.csv", None, None, None),
-    "witqa": ("witqa_longtail/witqa_longtail.csv", None, None, None),
-    "truthfulqa": ("truthfulqa/TruthfulQA_2021.csv", None, None, ("tqa", "Question")),
-    "truthfulqa_2025": ("truthfulqa/TruthfulQA.csv", None, None, ("tqa", "Question")),
-    "truthfulqa_binary": ("truthfulqa/TruthfulQA.csv", None, None, ("tqa", "Question")),
-    "selfaware": ("selfaware/SelfAware.json", "example", "question_id", None),
+#: name → (id column, (derived-id prefix, text column)); the file is in the registry.
+BUILTIN_FILES: dict[str, tuple[str | None, tuple[str, str] | None]] = {
+    "simpleqa": (None, ("sqa", "problem")),
+    "simpleqa_verified": ("original_index", None),
+    "nq_open": (None, ("nq", "question")),
+    "triviaqa": ("qid", None),
+    "popqa": ("id", None),
+    "entityquestions": (None, None),
+    "witqa": (None, None),
+    "truthfulqa": (None, ("tqa", "Question")),
+    "truthfulqa_2025": (None, ("tqa", "Question")),
+    "truthfulqa_binary": (None, ("tqa", "Question")),
+    "selfaware": ("question_id", None),
 }
 _MAKERS: dict[str, Maker] = {
     "simpleqa": _simpleqa,
@@ -226,14 +241,64 @@ def _derive(name: str, prefix_col: tuple[str, str] | None) -> Callable[[int, dic
     return lambda _i, row: text_id(prefix, str(row[col]))
 
 
+def fetch_builtin(name: str, *, force: bool = False, progress: Progress | None = None) -> Cached:
+    """Download built-in set ``name`` into the cache (no-op when a verified copy is there).
+
+    ``$DONTGUESS_DATA_DIR`` plays no part: this always fills the cache.
+
+    Raises:
+        InputError: unknown name, offline, a failed download or verification (nothing kept).
+    """
+    return fetch(data_file(name), name, force=force, progress=progress)
+
+
+def cached_builtin(name: str) -> Cached | None:
+    """The verified cached copy of built-in set ``name``, or ``None`` when not downloaded.
+
+    Raises:
+        InputError: unknown name, or a cached file changed since its download.
+    """
+    return cached(data_file(name), name)
+
+
+def locate_builtin(name: str, *, progress: Progress | None = None) -> tuple[Path, dict[str, Any]]:
+    """The file of built-in set ``name`` and where it came from (for spec.json).
+
+    ``$DONTGUESS_DATA_DIR``, when set, wins: the set's file under it is used (and must be
+    there). Otherwise the download cache is used, fetching the file on first use (see
+    :mod:`dontguess.items._fetch`; ``progress`` follows the download).
+
+    Returns:
+        ``(path, source)``; ``source`` holds ``name``, ``origin`` (``DONTGUESS_DATA_DIR``
+        or ``cache``), ``path``, ``source`` (the pinned upstream URL), ``revision``,
+        ``sha256`` (of the file read), ``licence`` and, for the cache, ``verified``,
+        ``rows``, ``fetched_from`` and ``fetched_at``.
+
+    Raises:
+        InputError: the data folder lacks the file; offline or a failed download.
+    """
+    entry = data_file(name)
+    if os.environ.get(DATA_ENV, "").strip():
+        path = find_data_dir() / entry.shared_path
+        if not path.is_file():
+            raise InputError(
+                f"built-in set {name!r} needs this file (is {DATA_ENV} right? unset it to "
+                "use the download cache instead)",
+                path=str(path),
+            )
+        where = {"origin": DATA_ENV, "path": str(path), "sha256": file_sha256(path)}
+        return path, {"name": name, "source": entry.url, "revision": entry.revision,
+                      "licence": entry.licence, **where}  # fmt: skip
+    got = fetch(entry, name, progress=progress)
+    doc = got.document()
+    doc["source"] = doc.pop("url")
+    return got.path, {"name": name, "origin": "cache", **doc}
+
+
 def load_builtin(name: str, *, seed: int = 0) -> list[Item]:
-    """Load built-in set ``name`` from :func:`find_data_dir`, in file order."""
-    rel, key, id_col, prefix_col = BUILTIN_FILES[name]
-    path = find_data_dir() / rel
-    if not path.is_file():
-        raise InputError(
-            f"built-in set {name!r} needs this file (is {DATA_ENV} right?)", path=str(path)
-        )
+    """Load built-in set ``name`` (from :func:`locate_builtin`), in file order."""
+    id_col, prefix_col = BUILTIN_FILES[name]
+    path, _ = locate_builtin(name)
     maker = _truthfulqa_binary(seed) if name == "truthfulqa_binary" else _MAKERS[name]
     cols = Columns(id=id_col or "\0derived")
     derive = None if id_col else _derive(name, prefix_col)
@@ -244,6 +309,5 @@ def load_builtin(name: str, *, seed: int = 0) -> list[Item]:
         except KeyError as exc:
             raise InputError(f"missing column {exc.args[0]!r}", path=str(path), line=line) from exc
 
-    return rows_to_items(
-        read_rows(path, json_key=key), str(path), cols, derive_id=derive, make_item=build
-    )
+    rows = read_rows(path, json_key=data_file(name).json_key)
+    return rows_to_items(rows, str(path), cols, derive_id=derive, make_item=build)
