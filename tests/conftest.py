@@ -30,6 +30,17 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(autouse=True)
+def _no_dataset_downloads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Built-in sets never download from the internet in tests (DONTGUESS_OFFLINE=1) and
+    never touch the user's cache; tests/items/mirror_fixture.py serves them from 127.0.0.1."""
+    monkeypatch.setenv("DONTGUESS_OFFLINE", "1")
+    monkeypatch.setenv("DONTGUESS_CACHE", str(tmp_path_factory.getbasetemp() / "dataset-cache"))
+    monkeypatch.delenv("DONTGUESS_DATASETS_MIRROR", raising=False)
+
+
 def require_or_skip(condition: bool, why: str, flag: str) -> None:
     """Skip when ``condition`` is false, unless env ``flag``=1, then fail."""
     if not condition:

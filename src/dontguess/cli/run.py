@@ -25,7 +25,8 @@ models (--model, repeatable):
 question sets (--dataset):
 %(sets)s
   or hf:NAME[:SPLIT], or a .jsonl / .json / .csv / .parquet file (docs/datasets.md).
-  Built-in sets are read from $DONTGUESS_DATA_DIR.
+  Built-in sets are downloaded into the cache on first use (see `dontguess datasets`);
+  $DONTGUESS_DATA_DIR, when set, wins. spec.json records their source and sha256.
 
 conditions:
   closed rubric   the question alone
@@ -162,6 +163,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.max_retries < 0 or args.timeout <= 0:
         raise InputError("--max-retries must be >= 0 and --timeout > 0")
     grader_mode(args)  # --grader judge without --judge: before anything is loaded
+    source = _dataset_source(args.dataset)  # a built-in set is fetched on first use
     items = load_items(args.dataset, limit=args.limit)
     if not items:
         raise InputError(f"dataset {args.dataset!r} has no items")
@@ -173,7 +175,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=RetryPolicy(max_retries=args.max_retries, base_delay=args.retry_delay),
         template=template,
         progress=args.progress,
-        notes={"arguments": _arguments(args)},
+        notes={"arguments": _arguments(args), **source},
     )
     try:
         result = run(spec, items, backends, grader, RunDir(args.out), options)
@@ -320,3 +322,28 @@ def _exit_message(n_errors: int, total: int, reasons: dict[str, int], unit: str)
     print(f"dontguess run: {n_errors} of {total} {unit} ended in error:", file=sys.stderr)
     for reason, count in list(reasons.items())[:10]:
         print(f"  {count:6d}  {reason[:200]}", file=sys.stderr)
+
+
+def _dataset_source(dataset: str) -> dict[str, Any]:
+    """``{"dataset_source": ...}`` for spec.json when ``dataset`` is a built-in set, else
+    ``{}``. A set not yet cached is downloaded here (a bar on a terminal, then one line)."""
+    from dontguess.cli.datasets import download_bar
+    from dontguess.items import builtin_source
+
+    arrived: list[int] = []
+    with download_bar(dataset) as bar:
+
+        def progress(done: int, total: int | None) -> None:
+            arrived[:] = [done]
+            bar(done, total)
+
+        source = builtin_source(dataset, progress=progress)
+    if source is None:
+        return {}
+    if arrived:
+        print(
+            f"dontguess run: downloaded {dataset} ({source['rows']} rows, sha256 "
+            f"{source['sha256'][:12]}…) -> {source['path']}",
+            file=sys.stderr,
+        )
+    return {"dataset_source": source}
