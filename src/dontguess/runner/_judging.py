@@ -9,7 +9,9 @@ answered there is read back instead of sent. The judge request holds the whole p
 (question, reference answers, the reply judged, the template) and the judge model's name,
 temperature, seed and token budget, so only the very same question is ever answered from
 the journal. Replies that ended in an error are journaled but asked again by a rerun, as
-model replies are; a :class:`~dontguess.backends.base.FatalBackendError` is never journaled.
+model replies are; a :class:`~dontguess.backends.base.FatalBackendError` is never journaled,
+and after one the backend sends nothing more (requests waiting for a slot get the same
+error), so at most the requests in flight at that moment reach the judge.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class JournaledBackend:
         self._attempts: Counter[str] = Counter()
         self._flying: dict[str, asyncio.Future[Reply]] = {}
         self._gate = asyncio.Semaphore(self.max_concurrency)
+        self._fatal: FatalBackendError | None = None
         self.sent = 0
         self.resumed = 0
         self.shared = 0
@@ -95,10 +98,16 @@ class JournaledBackend:
             del self._flying[key]
 
     async def _send(self, key: str, request: Request) -> Reply:
-        self._attempts[key] += 1
-        self.sent += 1
         async with self._gate:
-            reply = await self.inner.complete(request)
+            if self._fatal is not None:  # waiting when it happened: send nothing more
+                raise self._fatal
+            self._attempts[key] += 1
+            self.sent += 1
+            try:
+                reply = await self.inner.complete(request)
+            except FatalBackendError as exc:
+                self._fatal = exc
+                raise
         stored = self.journal.add(key, self.name, reply, self._attempts[key])
         if stored.error is None:
             self._done[key] = stored
