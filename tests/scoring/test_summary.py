@@ -17,7 +17,9 @@ KEYS = [
     "model", "stated_target", "style", "score_target", "penalty", "n", "n_correct",
     "n_incorrect", "n_abstained", "n_ungraded", "accuracy", "error_rate", "abstention_rate",
     "ungraded_rate", "attempted_accuracy", "f_score", "score", "score_ci_low", "score_ci_high",
-    "reward_score",
+    "reward_score", "score_if_ungraded_wrong", "score_if_ungraded_right",
+    "error_rate_if_ungraded_right", "error_rate_if_ungraded_wrong",
+    "reward_score_if_ungraded_wrong", "reward_score_if_ungraded_right",
 ]  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,16 +13,31 @@ from dontguess._selective import above_threshold_counts, check_correct_confidenc
 from dontguess._undefined import ZeroDivision, check_zero_division, safe_divide, scalar
 
 __all__ = [
+    "BOUND_KEYS",
     "check_target",
     "confidence_target_score",
     "expected_score",
+    "mean_points",
+    "mean_reward",
     "observation1",
     "penalty",
     "reward_score",
+    "ungraded_bounds",
     "verdict_counts",
 ]
 
 _VALID_CODES = (-1, 0, 1, 2)
+
+
+#: Keys of :func:`ungraded_bounds`, each pair in rising order (lower bound first).
+BOUND_KEYS = (
+    "score_if_ungraded_wrong",
+    "score_if_ungraded_right",
+    "error_rate_if_ungraded_right",
+    "error_rate_if_ungraded_wrong",
+    "reward_score_if_ungraded_wrong",
+    "reward_score_if_ungraded_right",
+)
 
 
 def check_target(target: float, name: str = "target") -> float:
@@ -108,6 +124,71 @@ def reward_score(
     return scalar(
         safe_divide(c + t * a, c + i + a, zero_division=zero_division, what="the reward score")
     )
+
+
+def ungraded_bounds(
+    n_correct: int, n_incorrect: int, n_abstained: int, n_ungraded: int, *, target: float
+) -> dict[str, float]:
+    """Score, reward score and error rate if every ungraded record were wrong, or every one right.
+
+    The scores above leave ungraded records out; they are not a random sample (mostly
+    paraphrases and hedged wrong answers a judge would have to settle), so these bounds count
+    them in, over all ``N = C + I + A + U`` records, with the same rule (+1 right, −t/(1−t)
+    wrong, 0 "I don't know"; reward form 1 / 0 / t):
+
+    * ``score_if_ungraded_wrong = (C − p·(I + U)) / N``, ``score_if_ungraded_right =
+      (C + U − p·I) / N`` with p = t/(1−t);
+    * ``reward_score_if_ungraded_wrong = (C + t·A) / N``, ``..._right = (C + U + t·A) / N``;
+    * ``error_rate_if_ungraded_right = I / N``, ``error_rate_if_ungraded_wrong = (I + U) / N``.
+
+    Each graded-only value lies between its two bounds (it is their mix with weight n/N);
+    with U = 0 both bounds equal it. Defined whenever N > 0, even when nothing was graded.
+
+    Raises:
+        ValueError: ``target`` is outside [0, 1) or a count is negative.
+
+    >>> b = ungraded_bounds(3, 1, 1, 1, target=0.5)  # C=3 I=1 A=1 U=1, N=6
+    >>> b["score_if_ungraded_wrong"], b["score_if_ungraded_right"]
+    (0.16666666666666666, 0.5)
+    >>> b["error_rate_if_ungraded_right"], b["error_rate_if_ungraded_wrong"]
+    (0.16666666666666666, 0.3333333333333333)
+    """
+    t = check_target(target)
+    counts = (n_correct, n_incorrect, n_abstained, n_ungraded)
+    if min(counts) < 0:
+        raise ValueError(f"counts must be >= 0, got {counts}")
+    c, i, a, u = counts
+    total = c + i + a + u
+    if total == 0:
+        return dict.fromkeys(BOUND_KEYS, math.nan)
+    return {
+        "score_if_ungraded_wrong": mean_points(c, i + u, a, penalty(t)),
+        "score_if_ungraded_right": mean_points(c + u, i, a, penalty(t)),
+        "error_rate_if_ungraded_right": i / total,
+        "error_rate_if_ungraded_wrong": (i + u) / total,
+        "reward_score_if_ungraded_wrong": mean_reward(c, i + u, a, t),
+        "reward_score_if_ungraded_right": mean_reward(c + u, i, a, t),
+    }
+
+
+def mean_points(n_correct: float, n_incorrect: float, n_abstained: float, pen: float) -> float:
+    """§4's mean points ``(C − pen·I) / (C + I + A)`` from counts; nan when there are none.
+
+    >>> mean_points(3, 1, 1, 3.0)
+    0.0
+    """
+    n = n_correct + n_incorrect + n_abstained
+    return (n_correct - pen * n_incorrect) / n if n else math.nan
+
+
+def mean_reward(n_correct: float, n_incorrect: float, n_abstained: float, t: float) -> float:
+    """The reward form's mean ``(C + t·A) / (C + I + A)`` from counts; nan when there are none.
+
+    >>> mean_reward(3, 1, 1, 0.5)
+    0.7
+    """
+    n = n_correct + n_incorrect + n_abstained
+    return (n_correct + t * n_abstained) / n if n else math.nan
 
 
 def expected_score(probability: npt.ArrayLike, *, target: float) -> npt.NDArray[np.float64]:

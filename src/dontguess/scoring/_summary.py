@@ -24,7 +24,14 @@ from dontguess._intervals import check_confidence_level
 from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
 from dontguess.errors import SchemaError
 from dontguess.records import GradedTable
-from dontguess.scoring._rule import check_target, verdict_counts
+from dontguess.scoring._rule import (
+    BOUND_KEYS,
+    check_target,
+    mean_points,
+    mean_reward,
+    ungraded_bounds,
+    verdict_counts,
+)
 
 __all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "summarize"]
 
@@ -32,7 +39,7 @@ DEFAULT_TARGETS = (0.0, 0.5, 0.75, 0.9)
 _ROW_KEYS = ("score_target", "penalty", "n", "n_correct", "n_incorrect", "n_abstained",
              "n_ungraded", "accuracy", "error_rate", "abstention_rate", "ungraded_rate",
              "attempted_accuracy", "f_score", "score", "score_ci_low", "score_ci_high",
-             "reward_score")  # fmt: skip
+             "reward_score", *BOUND_KEYS)  # fmt: skip
 _DENSE_CELLS = 1 << 16  # (group, verdict) cells counted densely chunk by chunk
 
 
@@ -265,6 +272,14 @@ def summarize(
     = t + (1 − t)·score. Undefined values (n = 0, or C + I = 0) are nan with one
     :class:`UndefinedMetricWarning`, or ``zero_division`` when it is a number.
 
+    Ungraded ranges: ungraded records are not a random sample (mostly answers only a judge
+    could settle), so each row also carries what its score, reward score and error rate would
+    be over all ``n + n_ungraded`` records if every ungraded record were wrong or every one
+    right (:func:`~dontguess.scoring._rule.ungraded_bounds`): ``score_if_ungraded_wrong`` ≤
+    score ≤ ``score_if_ungraded_right``, ``error_rate_if_ungraded_right`` ≤ error_rate ≤
+    ``error_rate_if_ungraded_wrong``, and the same for ``reward_score``. With no ungraded
+    record both ends equal the value; they stay defined when nothing was graded.
+
     Bootstrap (``bootstrap`` = B > 0): percentile interval at ``confidence_level``, resampling
     items (clusters: all samples of an item move together) within each group, seeded by
     ``seed`` and the group's labels, so results do not depend on record order.
@@ -283,7 +298,9 @@ def summarize(
         Rows (dicts) with keys model, stated_target (None for closed), style (None for closed),
         *by, score_target, penalty, n, n_correct, n_incorrect, n_abstained, n_ungraded,
         accuracy, error_rate, abstention_rate, ungraded_rate, attempted_accuracy, f_score,
-        score, score_ci_low, score_ci_high, reward_score.
+        score, score_ci_low, score_ci_high, reward_score, score_if_ungraded_wrong,
+        score_if_ungraded_right, error_rate_if_ungraded_right, error_rate_if_ungraded_wrong,
+        reward_score_if_ungraded_wrong, reward_score_if_ungraded_right.
 
     >>> from dontguess.records import Graded, GradedTable, Verdict
     >>> recs = [Graded("q1", "m", Verdict.CORRECT), Graded("q2", "m", Verdict.INCORRECT)]
@@ -310,7 +327,6 @@ def summarize(
         n = c + i + a
         for t in score_ts:
             pen = t / (1 - t)
-            score = (c - pen * i) / n if n else math.nan
             lo, hi = cis.get((g, t), (math.nan, math.nan)) if bootstrap else (None, None)
             rows.append(
                 {
@@ -323,10 +339,11 @@ def summarize(
                     "n_abstained": a,
                     "n_ungraded": u,
                     **rates,
-                    "score": score,
+                    "score": mean_points(c, i, a, pen),
                     "score_ci_low": lo,
                     "score_ci_high": hi,
-                    "reward_score": (c + t * a) / n if n else math.nan,
+                    "reward_score": mean_reward(c, i, a, t),
+                    **ungraded_bounds(c, i, a, u, target=t),
                 }
             )
     _fill_undefined(rows, zero_division)
