@@ -6,7 +6,10 @@
 prints ``PORT <n>`` once listening. Serves ``POST /v1/chat/completions`` and
 ``/v1/completions`` with answers from :mod:`standin_model` (``--instant`` answers "42"
 without parsing, for benchmarks) and ``GET /stats`` with server-side counts: requests
-received, answers delivered per body hash, faults injected by kind, requests per ``n``.
+received, answers delivered per body hash, faults injected by kind, requests per ``n``,
+requests per path and the last 100 request bodies (``bodies``, for tests of body fields).
+A chat message whose content is a list of parts (``[{"type": "text", "text": …}]``, as
+some clients send) is read as the concatenation of its text parts.
 
 The body's ``n`` (default 1) is honoured: the reply holds ``n`` choices (at most
 ``--max-n``, as servers that cap ``n`` do). Without ``--sampled`` every choice is the same
@@ -52,6 +55,8 @@ class State:
         self.faults: Counter[str] = Counter()
         self.auth: Counter[str] = Counter()
         self.n: Counter[int] = Counter()
+        self.paths: Counter[str] = Counter()
+        self.bodies: list[dict] = []
 
 
 def _choice(i: int, text: str, chat: bool) -> dict:
@@ -98,6 +103,12 @@ async def _fault(kind: str, request: web.Request, st: State) -> web.StreamRespon
     return web.Response(body=b'{"choices": [{"mess', content_type="application/json")
 
 
+def _text(content: str | list) -> str:
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content
+
+
 async def completions(request: web.Request) -> web.StreamResponse:
     st: State = request.app["state"]
     raw = await request.read()
@@ -106,6 +117,8 @@ async def completions(request: web.Request) -> web.StreamResponse:
     key = hashlib.sha256(raw).hexdigest()
     st.attempts[key] += 1
     body = json.loads(raw)
+    st.paths[request.path] += 1
+    st.bodies = [*st.bodies[-99:], body]
     asked = int(body.get("n", 1))
     st.n[asked] += 1
     n = min(asked, st.args.max_n) if st.args.max_n else asked
@@ -119,7 +132,7 @@ async def completions(request: web.Request) -> web.StreamResponse:
     if st.args.instant:
         st.answered[key] += 1
         return web.Response(body=_reply(body, ["42"] * n, chat), content_type="application/json")
-    prompt = body["messages"][-1]["content"] if chat else body["prompt"]
+    prompt = _text(body["messages"][-1]["content"]) if chat else body["prompt"]
     if "BAD REQUEST" in prompt:
         st.answered[key] += 1
         return web.json_response({"error": {"message": "bad question (code 17)"}}, status=400)
@@ -143,6 +156,8 @@ async def stats(request: web.Request) -> web.Response:
             "faults": dict(st.faults),
             "auth": dict(st.auth),
             "n": {str(k): v for k, v in st.n.items()},
+            "paths": dict(st.paths),
+            "bodies": st.bodies,
         }
     )
 

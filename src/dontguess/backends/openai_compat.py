@@ -27,6 +27,11 @@ The API key is sent in the ``Authorization`` header only. Every string this back
 (error replies, exception messages, body snippets, answer text) passes through one
 :class:`~dontguess._util.redact.Redactor` before it is cut to length.
 
+``Request.extra`` (``--body KEY=VALUE``) adds or replaces body fields; a ``None`` value
+leaves the field out. The token limit goes in ``max_tokens``, or in
+``max_completion_tokens`` for OpenAI reasoning models (``max_tokens_field=``, default
+``auto``: chosen by the model name, :func:`~dontguess.backends._body.length_field`).
+
 ``Request(n=k)`` sends the ``n`` body field; :meth:`OpenAIBackend.complete_choices` returns
 the choices in ``index`` order, at most ``k`` (the request's token usage goes on the first).
 """
@@ -43,6 +48,7 @@ from typing import Any
 import aiohttp
 
 from dontguess._util.redact import Redactor
+from dontguess.backends._body import length_field
 from dontguess.backends._openai_reply import ReplyParser
 from dontguess.backends.base import FatalBackendError, Request, TransientBackendError
 from dontguess.backends.registry import base_url
@@ -118,6 +124,8 @@ class OpenAIBackend:
         timeout: seconds allowed for one request (connect + read).
         max_reply_bytes: largest reply body read, in bytes (default 8 MiB); a larger one
             ends that request as an error reply naming the limit.
+        max_tokens_field: body field of the token limit: ``max_tokens``,
+            ``max_completion_tokens`` or ``auto`` (the latter for OpenAI reasoning models).
 
     Raises:
         InputError: a bad base URL or option, before anything is sent.
@@ -133,6 +141,7 @@ class OpenAIBackend:
         concurrency: int = 32,
         timeout: float = 120.0,
         max_reply_bytes: float = DEFAULT_MAX_REPLY_BYTES,
+        max_tokens_field: str = "auto",
     ) -> None:
         if not base_urls:
             raise InputError(f"model {model!r}: no base URL given")
@@ -150,6 +159,7 @@ class OpenAIBackend:
         self.api = api
         self.max_concurrency = concurrency * len(base_urls)
         self.max_reply_bytes = int(max_reply_bytes)
+        self.max_tokens_field = length_field(model, max_tokens_field)
         self._bases = [base_url(u) for u in base_urls]
         self._urls = [b + _API_PATHS[api] for b in self._bases]
         self._concurrency = concurrency
@@ -175,11 +185,16 @@ class OpenAIBackend:
         return self._session
 
     def body(self, request: Request) -> dict[str, Any]:
-        """The JSON body sent for ``request``."""
+        """The JSON body sent for ``request`` (``extra`` fields last; ``None`` removes one).
+
+        >>> b = OpenAIBackend("o3-mini", ["http://h/v1"])
+        >>> b.body(Request(prompt="hi", extra={"temperature": None, "top_p": 0.5}))
+        {'model': 'o3-mini', 'max_completion_tokens': 256, 'messages': [...], 'top_p': 0.5}
+        """
         body: dict[str, Any] = {
             "model": self.model,
             "temperature": request.temperature,
-            "max_tokens": request.max_tokens,
+            self.max_tokens_field: request.max_tokens,
         }
         if self.api == "chat":
             if request.messages:
@@ -201,7 +216,7 @@ class OpenAIBackend:
         if request.n > 1:
             body["n"] = request.n
         body.update(request.extra)
-        return body
+        return {k: v for k, v in body.items() if v is not None}
 
     async def check(self) -> None:
         """Make sure every base URL can be reached, before sending any request.

@@ -8,8 +8,11 @@ Spec forms:
   :class:`~dontguess.errors.InputError` naming the bad part, raised before any request.
   A pasted endpoint (``…/v1/chat/completions`` or ``…/v1/completions``) is cut back to its
   base URL; ``--api`` chooses the endpoint.
-- ``openai:MODEL`` (no ``@URL``): the base URL is ``OPENAI_BASE_URL``, checked the same way,
-  or, only when that is unset or empty, :data:`DEFAULT_OPENAI_BASE_URL`. A spec such as
+- ``openai/MODEL[@URL]``: the same (inspect_ai's and LiteLLM's spelling); the record name
+  is ``openai:MODEL`` either way.
+- ``openai:MODEL`` (no ``@URL``): the base URL is the ``base_url=`` option (``--base-url``),
+  else ``OPENAI_BASE_URL``, checked the same way, or, only when both are unset or empty,
+  :data:`DEFAULT_OPENAI_BASE_URL`. A spec such as
   ``openai:m@127.0.0.1:8000/v1`` (a URL without its scheme) is refused rather than read as
   a model name, so a key never goes to a host the user did not name.
   The key is ``api_key=`` or ``OPENAI_API_KEY``.
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from dontguess.backends._body import parse_body_fields
 from dontguess.backends.base import Backend
 from dontguess.errors import InputError
 
@@ -33,13 +37,15 @@ __all__ = [
     "ModelSpec",
     "base_url",
     "make_backend",
+    "normalised_urls",
+    "parse_body_fields",
     "parse_spec",
 ]
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 _URL_SPLIT = re.compile(r"@(?=https?://)", re.IGNORECASE)
 _ENDPOINTS = ("/chat/completions", "/completions")
-_OPENAI_OPTS = ("api", "concurrency", "timeout", "max_reply_bytes")
+_OPENAI_OPTS = ("api", "concurrency", "timeout", "max_reply_bytes", "max_tokens_field")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +77,21 @@ def parse_spec(spec: str) -> ModelSpec:
     ('http://127.0.0.1:8000/v1',)
     >>> parse_spec("scripted:calibrated,seed=2").name
     'scripted:calibrated,seed=2'
+    >>> parse_spec("openai/meta-llama/Llama-3.1-8B@http://h:8000/v1").name
+    'openai:meta-llama/Llama-3.1-8B'
     >>> parse_spec("openai:m@127.0.0.1:8000/v1")
     Traceback (most recent call last):
     ...
     dontguess.errors.InputError: model spec 'openai:m@127.0.0.1:8000/v1': ...
     """
-    kind, sep, rest = spec.partition(":")
+    if spec[:7].lower() == "openai/":  # inspect_ai / LiteLLM spelling
+        kind, sep, rest = "openai", ":", spec[7:]
+    else:
+        kind, sep, rest = spec.partition(":")
     if not sep or kind not in ("openai", "scripted", "hf") or not rest:
         raise InputError(
-            f"model spec must look like openai:MODEL@URL, scripted:MODE or hf:PATH, got {spec!r}"
+            "model spec must look like openai:MODEL@URL, openai/MODEL, scripted:MODE or "
+            f"hf:PATH, got {spec!r}"
         )
     if kind != "openai":
         return ModelSpec(kind, rest)
@@ -160,21 +172,61 @@ def base_url(url: str, *, where: str | None = None) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
 
 
-def _openai_urls(parsed: ModelSpec) -> tuple[str, ...]:
-    """The spec's URLs, else ``OPENAI_BASE_URL`` (checked), else the default."""
+def _given_urls(spec: str, given: str | None = None) -> list[tuple[str, str, str]]:
+    """``(where, URL as written, source)`` of each base URL an openai spec will use."""
+    if parse_spec(spec).kind != "openai":
+        return []
+    parts = _URL_SPLIT.split(spec[len("openai:") :], maxsplit=1)  # "openai/" is as long
+    if len(parts) == 2:
+        where = f"model spec {spec!r}"
+        return [(where, u.strip(), "model spec") for u in parts[1].split(",") if u.strip()]
+    if given is not None and given.strip():
+        return [("--base-url", given.strip(), "--base-url")]
+    env = os.environ.get("OPENAI_BASE_URL", "").strip()
+    if env:
+        return [("OPENAI_BASE_URL", env, "OPENAI_BASE_URL")]
+    return []
+
+
+def _openai_urls(parsed: ModelSpec, given: str | None = None) -> tuple[str, ...]:
+    """The spec's URLs, else ``given`` (``--base-url``), else ``OPENAI_BASE_URL`` (checked),
+    else the default."""
     if parsed.urls:
         return parsed.urls
+    if given is not None and given.strip():
+        return (base_url(given, where="--base-url"),)
     env = os.environ.get("OPENAI_BASE_URL", "").strip()
     if env:
         return (base_url(env, where="OPENAI_BASE_URL"),)
     return (DEFAULT_OPENAI_BASE_URL,)
 
 
+def normalised_urls(spec: str, *, given: str | None = None) -> list[tuple[str, str, str]]:
+    """The base URLs of an openai spec that were rewritten: ``(as written, used, source)``.
+
+    Empty when every URL was used as written (and for other kinds). The CLI prints these,
+    so a pasted endpoint that was cut back is visible.
+
+    >>> normalised_urls("openai:m@http://127.0.0.1:8000/v1/chat/completions")
+    [('http://127.0.0.1:8000/v1/chat/completions', 'http://127.0.0.1:8000/v1', 'model spec')]
+    >>> normalised_urls("openai/m", given="http://h/v1")
+    []
+    """
+    out = []
+    for where, url, source in _given_urls(spec, given):
+        used = base_url(url, where=where)
+        if used != url:
+            out.append((url, used, source))
+    return out
+
+
 def make_backend(spec: str, **opts: Any) -> Backend:
     """Build the backend a spec string names.
 
     Keyword options by kind: openai: ``api_key``, ``api`` (chat|completions),
-    ``concurrency``, ``timeout``, ``max_reply_bytes`` (reply body cap, default 8 MiB);
+    ``concurrency``, ``timeout``, ``max_reply_bytes`` (reply body cap, default 8 MiB),
+    ``base_url`` (used when the spec names none, before ``OPENAI_BASE_URL``),
+    ``max_tokens_field`` (``auto``, ``max_tokens`` or ``max_completion_tokens``);
     scripted: ``answer_key``, ``concurrency``; hf: passed to ``HFBackend``. Options a kind
     does not use are ignored. URLs are checked here, before any request is sent.
     """
@@ -182,7 +234,7 @@ def make_backend(spec: str, **opts: Any) -> Backend:
     if parsed.kind == "openai":
         from dontguess.backends.openai_compat import OpenAIBackend
 
-        urls = _openai_urls(parsed)
+        urls = _openai_urls(parsed, opts.get("base_url"))
         key = opts.get("api_key") or os.environ.get("OPENAI_API_KEY")
         keep = {k: opts[k] for k in _OPENAI_OPTS if opts.get(k) is not None}
         return OpenAIBackend(parsed.model, urls, api_key=key, **keep)
@@ -196,7 +248,7 @@ def make_backend(spec: str, **opts: Any) -> Backend:
         )
     from dontguess.backends.hf import HFBackend  # type: ignore[import-not-found,unused-ignore]
 
-    drop = ("answer_key", "api_key", "api", "max_reply_bytes")
+    drop = ("answer_key", "api_key", "api", "max_reply_bytes", "base_url", "max_tokens_field")
     hf_opts = {k: v for k, v in opts.items() if k not in drop}
     backend: Backend = HFBackend(parsed.model, **hf_opts)
     return backend

@@ -15,7 +15,9 @@ models (--model, repeatable):
                               OpenAI, OpenRouter); several URLs are replicas of one model.
                               URL: absolute http(s)://host[:port]/path, usually ending in
                               /v1 (a pasted .../chat/completions is cut back to the base).
-                              Without @URL: $OPENAI_BASE_URL (default api.openai.com/v1).
+                              Without @URL: --base-url, else $OPENAI_BASE_URL (default
+                              api.openai.com/v1). openai/MODEL (inspect's spelling) is the
+                              same model; a rewritten URL is printed.
                               Key: --api-key or $OPENAI_API_KEY (never written anywhere).
   scripted:calibrated[,seed=S] a simulated model that abstains below the target (offline)
   scripted:guesser[,seed=S]   the same model, but it always guesses
@@ -132,6 +134,19 @@ def register(subparsers: Any) -> None:
     a("--concurrency", type=int, default=32, metavar="C", help="in flight per URL (default 32)")
     a("--api", choices=("chat", "completions"), default="chat", help="endpoint (default chat)")
     a("--api-key", help="API key (prefer $OPENAI_API_KEY; never stored)")
+    a("--base-url", metavar="URL", help="base URL of openai models given without @URL")
+    a(
+        "--body",
+        action="append",
+        metavar="KEY=VALUE",
+        help="extra request-body field, VALUE JSON or text; null drops one (repeatable)",
+    )
+    a(
+        "--max-tokens-field",
+        choices=("auto", "max_tokens", "max_completion_tokens"),
+        default="auto",
+        help="length field name (auto: max_completion_tokens for o1/o3/gpt-5)",
+    )
     a("--temperature", type=float, default=0.0, help="default 0")
     a("--max-tokens", type=int, default=256, help="default 256")
     a("--seed", type=int, help="the server's sampling seed (sample i gets seed+i)")
@@ -277,9 +292,12 @@ def _backends(args: argparse.Namespace, items: list[Any]) -> list[Any]:
             timeout=args.timeout,
             max_reply_bytes=args.max_reply_mb * 2**20,
             answer_key=key,
+            base_url=args.base_url,
+            max_tokens_field=args.max_tokens_field,
         )
         for spec in args.model
     ]
+    _print_urls(args)
     names = [b.name for b in backends]
     if len(set(names)) != len(names):
         raise InputError(f"--model names one model twice: {names}")
@@ -307,6 +325,13 @@ def _spec(
     }
     if args.n_per_request > 1:  # absent at 1, so runs made before the option still resume
         generation["n_per_request"] = args.n_per_request
+    from dontguess.backends.registry import parse_body_fields
+
+    body = parse_body_fields(args.body)  # absent when empty, as n_per_request
+    if body:
+        generation["body"] = body
+    if args.max_tokens_field != "auto":
+        generation["max_tokens_field"] = args.max_tokens_field
     return RunSpec(
         models=tuple(b.name for b in backends),
         dataset=str(args.dataset),
@@ -316,6 +341,15 @@ def _spec(
         limit=args.limit,
         generation=generation,
     )
+
+
+def _print_urls(args: argparse.Namespace) -> None:
+    """One stderr line per base URL that was rewritten (a pasted endpoint cut back)."""
+    from dontguess.backends.registry import normalised_urls
+
+    for spec in args.model:
+        for given, used, source in normalised_urls(spec, given=args.base_url):
+            print(f"dontguess run: {source} URL {given} read as base URL {used}", file=sys.stderr)
 
 
 def _exit_message(n_errors: int, total: int, reasons: dict[str, int], unit: str) -> None:

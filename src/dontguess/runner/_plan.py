@@ -76,6 +76,7 @@ def _request(
         sample=sample,
         question=item.question,
         target=condition.target,
+        extra=dict(gen.get("body") or {}),  # --body KEY=VALUE fields
     )
 
 
