@@ -75,9 +75,20 @@ def register(sub: Any) -> None:
         metavar="N",
         help="bootstrap replicates for the intervals (default 1000; 0 = none)",
     )
-    p.add_argument("--bootstrap-seed", type=int, default=0, metavar="SEED")
+    p.add_argument(
+        "--bootstrap-seed",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the bootstrap's resampling of questions (default: 0)",
+    )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="shared data folder")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table for people, json for scripts (default: table)",
+    )
     p.add_argument(
         "--export",
         type=Path,
