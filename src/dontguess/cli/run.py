@@ -27,6 +27,8 @@ models (--model, repeatable):
 question sets (--dataset):
 %(sets)s
   or hf:NAME[:SPLIT], or a .jsonl / .json / .csv / .parquet file (docs/datasets.md).
+  A file's or hf: set's columns: --question-col, --answer-col (text, a list, or text cut
+  by --answer-sep), --id-col, --group-col; a missing one is named with the columns there.
   Built-in sets are downloaded into the cache on first use (see `dontguess datasets`);
   $DONTGUESS_DATA_DIR, when set, wins. spec.json records their source and sha256.
 
@@ -123,6 +125,12 @@ def register(subparsers: Any) -> None:
     a = p.add_argument
     a("--model", action="append", required=True, metavar="SPEC", help="model spec (repeatable)")
     a("--dataset", required=True, metavar="NAME|PATH", help="set named below, hf:NAME or a file")
+    a("--question-col", default="question", metavar="COL", help="file/hf: question column")
+    a("--answer-col", default="answer", metavar="COL", help="gold column: text or a list")
+    a("--answer-sep", metavar="SEP", help="split --answer-col text on SEP, e.g. '; '")
+    a("--id-col", default="id", metavar="COL", help="id column (absent: the row number)")
+    a("--group-col", action="extend", type=_words, default=[], metavar="COL[,COL]",
+      help="columns kept as groups for score --by (repeatable)")  # fmt: skip
     a("--out", required=True, metavar="DIR", help="run directory (created; reruns resume)")
     a("--targets", type=_floats, default=[0.0, 0.5, 0.75, 0.9], help="default 0,0.5,0.75,0.9")
     a("--rubric", type=_words, default=["closed", "open"], help="open,closed (default both)")
@@ -179,7 +187,7 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("--max-retries must be >= 0 and --timeout > 0")
     grader_mode(args)  # --grader judge without --judge: before anything is loaded
     source = _dataset_source(args.dataset)  # a built-in set is fetched on first use
-    items = load_items(args.dataset, limit=args.limit)
+    items = load_items(args.dataset, limit=args.limit, **_columns(args))
     if not items:
         raise InputError(f"dataset {args.dataset!r} has no items")
     template = _template(args)
@@ -381,3 +389,16 @@ def _dataset_source(dataset: str) -> dict[str, Any]:
             file=sys.stderr,
         )
     return {"dataset_source": source}
+
+
+def _columns(args: argparse.Namespace) -> dict[str, Any]:
+    """The column options of a file or hf: set, as load_items keywords (only those given,
+    so a built-in set with none of them loads as before)."""
+    given: dict[str, tuple[Any, Any]] = {
+        "question_col": (args.question_col, "question"),
+        "answer_col": (args.answer_col, "answer"),
+        "answer_sep": (args.answer_sep, None),
+        "id_col": (args.id_col, "id"),
+        "group_cols": (args.group_col, []),
+    }
+    return {k: v for k, (v, default) in given.items() if v != default}

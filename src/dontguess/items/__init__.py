@@ -89,6 +89,7 @@ def load_items(
     answer_col: str = "answer",
     answers_col: str = "answers",
     group_cols: Sequence[str] = (),
+    answer_sep: str | None = None,
     seed: int = 0,
 ) -> list[Item]:
     """Load a question set as a list of items, in source order.
@@ -99,8 +100,11 @@ def load_items(
             built-ins, generation order for probes). The whole source is still validated.
         id_col / question_col / answer_col / answers_col: column names for files and
             ``hf:`` sets. ``answers`` holds aliases (a list; JSON-encoded in CSV). Without
-            an ``id`` column, the id is the 0-based row number.
+            an ``id`` column, the id is the 0-based row number. A column named here that
+            the source lacks is an error listing the columns it has.
         group_cols: columns copied into ``Item.groups`` (files and ``hf:`` sets).
+        answer_sep: split text cells of the answer columns on this separator (e.g.
+            ``"; "``); ``None`` keeps each text cell whole.
         seed: seed for generated probes and the option order of ``truthfulqa_binary``.
 
     Returns:
@@ -118,19 +122,22 @@ def load_items(
     """
     if limit is not None and limit < 0:
         raise InputError(f"limit must be >= 0, got {limit}")
-    items = _load(source, _columns(id_col, question_col, answer_col, answers_col, group_cols), seed)
+    if isinstance(group_cols, str):
+        raise InputError(f"group_cols must be a list of names, got the string {group_cols!r}")
+    if answer_sep == "":
+        raise InputError("answer_sep must be a non-empty separator (or None), got ''")
+    cols = Columns(id_col, question_col, answer_col, answers_col, tuple(group_cols), answer_sep)
+    items = _load(source, cols, seed)
     return items if limit is None else items[:limit]
 
 
-def _columns(
-    id_col: str, question_col: str, answer_col: str, answers_col: str, group_cols: Sequence[str]
-) -> Columns:
-    if isinstance(group_cols, str):
-        raise InputError(f"group_cols must be a list of names, got the string {group_cols!r}")
-    return Columns(id_col, question_col, answer_col, answers_col, tuple(group_cols))
-
-
 def _load(source: str, cols: Columns, seed: int) -> list[Item]:
+    if cols != Columns() and (source in BUILTIN_FILES or source.startswith("probe:")):
+        raise InputError(
+            f"column options (--question-col, --answer-col, --answer-sep, --id-col, "
+            f"--group-col) apply to files and hf: sets; {source!r} is a built-in set with "
+            "fixed columns (see docs/datasets.md)"
+        )
     if source in BUILTIN_FILES:
         return load_builtin(source, seed=seed)
     if source.startswith("probe:"):

@@ -1,7 +1,11 @@
 """Generic question files: rows with ``id``, ``question``, ``answer``, ``answers`` columns.
 
-Optional columns ``kind`` (text / number / date / choice / unknowable) and ``choices``
-(a list; JSON-encoded in CSV) are read when present; ``group_cols`` become item groups.
+Other column names are chosen with :class:`Columns` (``--question-col``, ``--answer-col``,
+``--id-col``, ``--group-col`` on the command line); an answer cell may hold a list, a
+JSON-encoded list, or text split on ``answer_sep``. Optional columns ``kind`` (text /
+number / date / choice / unknowable) and ``choices`` (a list; JSON-encoded in CSV) are read
+when present; ``groups`` become item groups. A missing column is a :class:`SchemaError`
+that lists the columns the file has.
 """
 
 from __future__ import annotations
@@ -15,20 +19,33 @@ from dontguess.errors import InputError, SchemaError
 from dontguess.items._rows import Row
 from dontguess.records import Item
 
-__all__ = ["KINDS", "Columns", "as_list", "rows_to_items", "scalar_text", "with_choices"]
+__all__ = [
+    "KINDS",
+    "Columns",
+    "as_list",
+    "column_list",
+    "rows_to_items",
+    "scalar_text",
+    "with_choices",
+]
 
 KINDS = ("choice", "date", "number", "text", "unknowable")
 
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Which column holds what; ``groups`` are copied into ``Item.groups`` as strings."""
+    """Which column holds what; ``groups`` are copied into ``Item.groups`` as strings.
+
+    ``answer_sep``: split text answer cells on this separator (``"; "`` for TruthfulQA's
+    lists); ``None`` keeps a text cell whole (a JSON-encoded list is still a list).
+    """
 
     id: str = "id"
     question: str = "question"
     answer: str = "answer"
     answers: str = "answers"
     groups: tuple[str, ...] = ()
+    answer_sep: str | None = None
 
 
 def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
@@ -116,13 +133,38 @@ def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+_DEFAULT = Columns()
+
+
+def column_list(names: Iterable[str], most: int = 40) -> str:
+    """Column names for an error message, the first ``most`` of them.
+
+    >>> column_list(["b", "a"])
+    "['a', 'b']"
+    >>> column_list([f"c{i}" for i in range(5)], most=2)
+    "['c0', 'c1', ...] (5 columns)"
+    """
+    have = sorted(names)
+    if len(have) <= most:
+        return repr(have)
+    return repr(have[:most])[:-1] + f", ...] ({len(have)} columns)"
+
+
 def _check_columns(row: dict[str, Any], cols: Columns, path: str, line: int) -> None:
-    have = sorted(row)
+    have = column_list(row)
     if cols.question not in row:
-        raise SchemaError(f"no question column {cols.question!r}; columns: {have}", path=path)
+        raise SchemaError(
+            f"no question column {cols.question!r}; columns: {have} "
+            "(name it with --question-col, or question_col= in Python)",
+            path=path,
+        )
+    if cols.answer != _DEFAULT.answer and cols.answer not in row:  # named by the user
+        raise SchemaError(f"no answer column {cols.answer!r}; columns: {have}", path=path)
     if cols.answer not in row and cols.answers not in row and "kind" not in row:
         raise SchemaError(
-            f"no answer column {cols.answer!r} or {cols.answers!r}; columns: {have}", path=path
+            f"no answer column {cols.answer!r} or {cols.answers!r}; columns: {have} "
+            "(name it with --answer-col, or answer_col= in Python)",
+            path=path,
         )
     for name in cols.groups:
         if name not in row:
@@ -134,8 +176,8 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
     if question is None or not question.strip():
         raise InputError(f"missing question (column {cols.question!r})", path=path, line=line)
     answers = _dedupe(
-        as_list(row.get(cols.answer), where=cols.answer, path=path, line=line)
-        + as_list(row.get(cols.answers), where=cols.answers, path=path, line=line)
+        _answers(row.get(cols.answer), cols.answer, cols.answer_sep, path, line)
+        + _answers(row.get(cols.answers), cols.answers, cols.answer_sep, path, line)
     )
     kind = (scalar_text(row.get("kind"), "kind", path, line) or "text").strip().lower()
     if kind not in KINDS:
@@ -159,6 +201,17 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
         choices=choices,
         groups=groups,
     )
+
+
+def _answers(value: Any, column: str, sep: str | None, path: str, line: int) -> list[str]:
+    """An answer cell as a list: a list, a JSON list, or text (split on ``sep``)."""
+    if sep is not None and isinstance(value, str):  # split as text, not read as JSON
+        text = scalar_text(value, column, path, line) or ""
+        return [part for part in text.split(sep) if part.strip()]
+    values = as_list(value, where=column, path=path, line=line)
+    if sep is None:
+        return values
+    return [part for v in values for part in v.split(sep) if part.strip()]
 
 
 def _group_text(value: Any, name: str, path: str, line: int) -> str:
@@ -192,7 +245,9 @@ def rows_to_items(
                 _check_columns(row, cols, path, line)
             use_column = cols.id in row
             if not use_column and cols.id != "id" and derive_id is None:
-                raise SchemaError(f"no id column {cols.id!r}; columns: {sorted(row)}", path=path)
+                raise SchemaError(
+                    f"no id column {cols.id!r}; columns: {column_list(row)}", path=path
+                )
         if use_column:
             raw = scalar_text(row.get(cols.id), cols.id, path, line)
             if raw is None or not raw.strip():

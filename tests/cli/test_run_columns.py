@@ -1,0 +1,60 @@
+"""``dontguess run`` on any file's columns: --question-col, --answer-col, --answer-sep,
+--id-col, --group-col (regression, issue 9: the official SimpleQA CSV was refused)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dontguess.cli import main
+
+SIMPLEQA = (
+    "metadata,problem,answer\n"
+    "\"{'topic': 'Art'}\",When was B painted?,1890\n"
+    "\"{'topic': 'Music'}\",Who wrote C?,Dana; D. Smith\n"
+)
+
+
+def _run(tmp_path: Path, data: Path, *extra: str) -> int:
+    argv = ["run", "--model", "scripted:calibrated", "--dataset", str(data)]
+    argv += ["--rubric", "closed", "--targets", "0", "--format", "json"]
+    return main([*argv, "--out", str(tmp_path / "run"), *extra])
+
+
+def test_official_simpleqa_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "simple_qa_test_set.csv"
+    data.write_text(SIMPLEQA)
+    assert _run(tmp_path, data) == 2
+    err = capsys.readouterr().err
+    assert "no question column 'question'; columns: ['answer', 'metadata', 'problem']" in err
+    assert "--question-col" in err and err.count("\n") == 1
+    code = _run(
+        tmp_path, data, "--question-col", "problem", "--answer-sep", "; ",
+        "--group-col", "metadata", "--id-col", "problem",
+    )  # fmt: skip
+    assert code in (0, 1)
+    rows = [json.loads(x) for x in (tmp_path / "run" / "graded.jsonl").read_text().splitlines()]
+    assert {r["item_id"] for r in rows} == {"When was B painted?", "Who wrote C?"}
+    assert {r["metadata"] for r in rows} == {"{'topic': 'Art'}", "{'topic': 'Music'}"}
+    spec = json.loads((tmp_path / "run" / "spec.json").read_text())
+    assert spec["arguments"]["question_col"] == "problem"
+    assert "dataset_source" not in spec
+
+
+def test_answer_col_missing_lists_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "q.jsonl"
+    data.write_text(json.dumps({"question": "q?", "golds": ["a"]}) + "\n")
+    assert _run(tmp_path, data, "--answer-col", "gold") == 2
+    assert "no answer column 'gold'; columns: ['golds', 'question']" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_column_options_with_a_built_in_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(tmp_path, Path("probe:letters"), "--group-col", "x,y") == 2
+    assert "'probe:letters' is a built-in set with fixed columns" in capsys.readouterr().err
