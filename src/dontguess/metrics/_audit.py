@@ -1,6 +1,9 @@
 """Behavioural-calibration audit (§4): does the model answer only when right with chance > t?
 
 The paper names the criterion but gives no statistic; this module defines one (docs/scoring.md).
+A question asked several times (``run --samples K``) is one cluster: its samples share the
+question's difficulty, so they are not independent trials. The audit's intervals and its
+monotonicity test use the design effect of that clustering (:func:`_design_effects`).
 """
 
 from __future__ import annotations
@@ -9,10 +12,13 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from dontguess._bootstrap import cluster_counts
+from dontguess._factorize import factorize
 from dontguess._intervals import check_confidence_level, norm_ppf, wilson_bounds
 from dontguess.records import GradedTable
-from dontguess.scoring._summary import check_table, group_table
+from dontguess.scoring._summary import Groups, check_table, group_table
 
 __all__ = ["NO_ANSWERS", "calibration_audit"]
 
@@ -20,12 +26,48 @@ __all__ = ["NO_ANSWERS", "calibration_audit"]
 NO_ANSWERS = "no answered questions"
 
 
-def _monotone(rates: list[float], ns: list[int], z: float) -> list[bool | None]:
+F64 = npt.NDArray[np.float64]
+
+
+def _ratio_design_effect(num: F64, den: F64, group: npt.NDArray[np.int64], n_groups: int) -> F64:
+    """Design effect of the ratio Σ num / Σ den per group, clusters = rows.
+
+    ``deff = Σ_j (num_j − p̂·den_j)² / (N·p̂(1 − p̂))`` with p̂ = Σ num / Σ den and N = Σ den:
+    the linearised (ratio-estimator) variance of p̂ over the binomial one. Floored at 1, so
+    one record per question gives exactly 1 (plain Wilson); 1 where p̂(1 − p̂) = 0 or N = 0.
+    """
+    tot_num = np.bincount(group, weights=num, minlength=n_groups)
+    tot_den = np.bincount(group, weights=den, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(tot_den > 0, tot_num / tot_den, 0.0)
+        resid2 = np.bincount(group, weights=(num - p[group] * den) ** 2, minlength=n_groups)
+        deff = resid2 / (tot_den * p * (1.0 - p))
+    return np.where(np.isfinite(deff), np.maximum(deff, 1.0), 1.0)
+
+
+def _design_effects(table: GradedTable, groups: Groups) -> tuple[F64, F64, npt.NDArray[np.int64]]:
+    """Per group: design effect of its precision and of its abstention rate, and its questions.
+
+    Clusters are the (group, item_id) pairs of graded records (:func:`cluster_counts`).
+    """
+    n_groups = groups.counts.shape[0]
+    graded = table.verdict >= 0
+    _, item = factorize(table.item_id[graded])
+    n_items = int(item.max()) + 1 if item.size else 0
+    cgroup, counts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
+    c, i, a = counts[:, 0], counts[:, 1], counts[:, 2]
+    precision = _ratio_design_effect(c, c + i, cgroup, n_groups)
+    abstention = _ratio_design_effect(a, c + i + a, cgroup, n_groups)
+    n_questions = np.bincount(cgroup, minlength=n_groups).astype(np.int64)
+    return precision, abstention, n_questions
+
+
+def _monotone(rates: list[float], ns: list[float], z: float) -> list[bool | None]:
     """Per target: abstention not significantly below that at the nearest lower target.
 
     Compared with the nearest lower target whose abstention rate is defined; ``None`` where
     the target's own rate is undefined (no graded record), ``True`` where there is nothing
-    lower to compare with.
+    lower to compare with. ``ns`` are effective sizes (records / design effect).
     """
     out: list[bool | None] = []
     prev: int | None = None
@@ -43,19 +85,24 @@ def _monotone(rates: list[float], ns: list[int], z: float) -> list[bool | None]:
     return out
 
 
-def _target_rows(
-    model: str, style: str, cells: list[tuple[float, int, int, int]], level: float
-) -> list[dict[str, Any]]:
-    """Rows for one (model, style), cells = (t, C, I, A) sorted by t."""
-    c = np.array([x[1] for x in cells], dtype=np.float64)
-    i = np.array([x[2] for x in cells], dtype=np.float64)
-    a = np.array([x[3] for x in cells], dtype=np.float64)
-    lower, upper = wilson_bounds(c, c + i, confidence_level=level)
+#: One cell of the audit: (t, C, I, A, questions, precision deff, abstention deff).
+Cell = tuple[float, int, int, int, int, float, float]
+
+
+def _target_rows(model: str, style: str, cells: list[Cell], level: float) -> list[dict[str, Any]]:
+    """Rows for one (model, style), cells sorted by t.
+
+    The Wilson bounds use the effective size n/deff (Kish): ``p̂·n/deff`` successes out of
+    ``n/deff`` trials, so K correlated samples of a question weigh less than K questions.
+    """
+    c, i, a, deff_p, deff_a = (np.array([x[j] for x in cells], dtype=np.float64)
+                               for j in (1, 2, 3, 5, 6))  # fmt: skip
+    lower, upper = wilson_bounds(c / deff_p, (c + i) / deff_p, confidence_level=level)
     n = c + i + a
     abst = [float(x) if m else math.nan for x, m in zip(a / np.maximum(n, 1), n > 0, strict=True)]
-    mono = _monotone(abst, [int(x) for x in n], norm_ppf(level))
+    mono = _monotone(abst, [float(x) for x in n / deff_a], norm_ppf(level))
     rows = []
-    for k, (t, ck, ik, _) in enumerate(cells):
+    for k, (t, ck, ik, _, n_questions, _, _) in enumerate(cells):
         answered = ck + ik
         precision = ck / answered if answered else math.nan
         rows.append(
@@ -65,7 +112,9 @@ def _target_rows(
                 "stated_target": t,
                 "summary": False,
                 "n": int(n[k]),
+                "n_questions": n_questions,
                 "n_answered": answered,
+                "design_effect": float(deff_p[k]),
                 "answered_precision": precision,
                 "precision_lower": float(lower[k]),
                 "precision_upper": float(upper[k]),
@@ -89,9 +138,14 @@ def calibration_audit(
     t, and (ii) its abstention rate does not fall as t rises. Only open-rubric records (a stated
     t) are audited, per (model, style, stated_target); ungraded records are ignored.
 
-    Statistic, per stated t:
+    Statistic, per stated t (C, I, A count records; ``n_questions`` counts questions with a
+    graded record):
         * ``answered_precision`` = C/(C+I); ``precision_lower`` / ``precision_upper`` are
-          one-sided Wilson bounds at ``confidence_level``.
+          one-sided Wilson bounds at ``confidence_level`` computed on the effective size
+          (C+I)/``design_effect``. The samples of one question form a cluster:
+          ``design_effect`` = Σ_q (C_q − p̂·n_q)² / ((C+I)·p̂(1 − p̂)) over questions q with
+          n_q = C_q + I_q answered samples (the ratio estimator's variance over the
+          binomial one), floored at 1; with one sample per question it is 1 (plain Wilson).
         * ``shortfall`` = max(0, t − answered_precision): how far precision falls below t.
         * ``passes``: not (precision_upper < t), i.e. the data do not show precision below t
           at the chosen level.
@@ -100,8 +154,8 @@ def calibration_audit(
           ``answered_precision`` and ``shortfall`` are nan and ``reason`` is
           ``"no answered questions"`` (``reason`` is ``None`` on defined rows).
         * ``abstention_monotone``: abstention at t is not significantly (one-sided z test on two
-          proportions, same level) below abstention at the nearest lower stated t (``None``
-          when t has no graded record).
+          proportions, same level, each variance times its own design effect) below
+          abstention at the nearest lower stated t (``None`` when t has no graded record).
     Per model, one summary row (``summary`` = True) with ``max_shortfall`` (the largest
     shortfall over its defined targets; the audit's one number, 0 is best), ``passes`` (every
     defined target passes and abstention is monotone; ``None`` when no target is defined),
@@ -131,12 +185,15 @@ def calibration_audit(
     open_rubric = table.take(~np.isnan(table.stated_target))
     if len(open_rubric) == 0:
         return []
-    groups = group_table(open_rubric, ())
-    cells: dict[tuple[str, str], list[tuple[float, int, int, int]]] = {}
+    groups = group_table(open_rubric, (), keep_cells=True)
+    deff_p, deff_a, n_questions = _design_effects(open_rubric, groups)
+    cells: dict[tuple[str, str], list[Cell]] = {}
     for g in range(groups.counts.shape[0]):
         _, c, i, a = (int(x) for x in groups.counts[g])
         key = (str(groups.labels[0][g]), str(groups.labels[2][g]))
-        cells.setdefault(key, []).append((float(groups.labels[1][g]), c, i, a))
+        one = (float(groups.labels[1][g]), c, i, a, int(n_questions[g]),
+               float(deff_p[g]), float(deff_a[g]))  # fmt: skip
+        cells.setdefault(key, []).append(one)
     rows: list[dict[str, Any]] = []
     for (model, style), cell in sorted(cells.items()):
         rows.extend(_target_rows(model, style, sorted(cell), confidence_level))
