@@ -316,8 +316,8 @@ def _styles(
 ) -> npt.NDArray[np.object_]:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
     if "style" in table.column_names:
-        column = table.column("style")
-        words = _objects([w or "" for w in _lower_words(column, "style", where).to_pylist()])
+        uniques, codes = _encode(_lower_words(table.column("style"), "style", where))
+        words = _objects([w or "" for w in uniques])[codes]
     else:
         words = np.full(n, "", dtype=object)
     bad = np.flatnonzero(~np.isin(words, np.array(_STYLES, dtype=object)))

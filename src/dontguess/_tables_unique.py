@@ -83,13 +83,23 @@ def check_unique(table: GradedTable, sources: Sequence[Source]) -> None:
 
 
 def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.NDArray[np.int64]]:
-    """(item and model code, stated-target bits, style code, sample) as int64 columns."""
+    """The key as int64 columns: item and model code; condition; sample (constant ones left out).
+
+    The condition is the bit pattern of ``stated_target`` (one nan for the closed rubric,
+    -0.0 as 0.0) with the sign bit set for the reward style (targets are >= 0, so the sign
+    bit is free).
+    """
     items = _merged([(s.codes.items, s.codes.item_codes) for s in sources])
     models = _merged([(s.codes.models, s.codes.model_codes) for s in sources])
-    pair = items * (int(models.max()) + 1) + models
-    target = np.where(np.isnan(table.stated_target), np.nan, table.stated_target + 0.0)
-    style = (table.style == "reward").astype(np.int64)  # closed rows all hold ""
-    return [pair, target.view(np.int64), style, table.sample.astype(np.int64)]
+    columns = [items * (int(models.max()) + 1) + models]
+    closed = np.isnan(table.stated_target)
+    if not closed.all():
+        target = np.where(closed, np.nan, table.stated_target + 0.0).view(np.int64)
+        reward = (table.style == "reward") & ~closed
+        columns.append(np.where(reward, target | np.int64(-(2**63)), target))
+    if table.sample.any():
+        columns.append(table.sample.astype(np.int64, copy=False))
+    return columns
 
 
 def _merged(parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.intp]]]) -> npt.NDArray[np.int64]:
@@ -109,7 +119,7 @@ def _merged(parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.intp]]]) -> npt.
 def _hash(columns: Sequence[npt.NDArray[np.int64]]) -> U64:
     h = np.zeros(len(columns[0]), dtype=np.uint64)
     for column in columns:
-        h = _mix(h ^ _mix(column.view(np.uint64)))
+        h = _mix(h ^ column.view(np.uint64))
     return h
 
 
