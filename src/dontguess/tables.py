@@ -21,7 +21,10 @@ column              required  meaning
 
 Reading goes through pyarrow (columnar, vectorised checks), so million-row files load in
 seconds; a bad value raises :class:`dontguess.errors.InputError` naming the file, the line
-(JSONL: line = row; CSV: line = row + 1 for the header; Parquet: the row) and the value.
+(JSONL: line = row; CSV: the line the record starts on; Parquet and JSON arrays: the row)
+and the value. Hostile files are refused before any parser sees them: not UTF-8, a JSONL line
+over 64 MiB or JSON nested over 100 levels deep. Each (item_id, model, condition, sample)
+may appear once across all files read, unless ``allow_duplicates=True``.
 Writing is atomic: a temporary file in the same folder, then :func:`os.replace`.
 """
 
