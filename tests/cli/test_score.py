@@ -248,3 +248,50 @@ def test_hostile_files_exit_2_with_one_line(
     assert main(["score", str(path), "--bootstrap", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and expect in err
+
+
+def test_ungraded_range_in_json_csv_and_table(
+    graded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8: a run with ungraded records showed its graded-only score and error rate alone.
+
+    Closed rubric: C=3 I=1 A=1 and 1 ungraded (6 records). At t = 0.75 (penalty 3) the score
+    (3 − 3)/5 = 0 becomes (3 − 3·2)/6 = −0.5 if the ungraded one is wrong and (4 − 3)/6 if it
+    is right; the error rate 1/5 becomes 1/6 … 2/6.
+    """
+    doc = _json(capsys, str(graded), "--targets", "0,0.75", "--bootstrap", "0")
+    closed = {r["score_target"]: r for r in doc["rows"] if r["stated_target"] is None}
+    r75 = closed[0.75]
+    assert r75["score"] == pytest.approx(0.0)
+    assert r75["score_if_ungraded_wrong"] == pytest.approx(-0.5)
+    assert r75["score_if_ungraded_right"] == pytest.approx(1 / 6)
+    assert r75["error_rate_if_ungraded_right"] == pytest.approx(1 / 6)
+    assert r75["error_rate_if_ungraded_wrong"] == pytest.approx(2 / 6)
+    assert r75["reward_score_if_ungraded_wrong"] == pytest.approx((3 + 0.75) / 6)
+    assert closed[0.0]["score_if_ungraded_wrong"] == pytest.approx(3 / 6)
+    (open5,) = [r for r in doc["rows"] if r["stated_target"] == 0.5]  # nothing ungraded
+    assert open5["score_if_ungraded_wrong"] == open5["score"] == open5["score_if_ungraded_right"]
+
+    assert main(["score", str(graded), "--format", "csv", "--targets", "0.75"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = dict(zip(lines[0].split(","), lines[1].split(","), strict=True))
+    assert float(row["score_if_ungraded_wrong"]) == pytest.approx(-0.5)
+    assert float(row["error_rate_if_ungraded_wrong"]) == pytest.approx(2 / 6)
+
+    assert main(["score", str(graded), "--targets", "0,0.75", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "right…wrong" in out and "wrong…right" in out  # the two range headers
+    assert "16.7%…33.3%" in out  # wrong share if the ungraded one is right … wrong
+    assert "-0.500…0.167" in out and "0.500…0.667" in out  # score at t = 0.75 and 0
+    flat = " ".join(out.split())
+    assert "if every ungraded record were wrong and if every one were right" in flat
+
+
+def test_no_range_columns_without_ungraded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "all.csv"
+    path.write_text("item_id,model,verdict\n1,m,correct\n2,m,incorrect\n")
+    assert main(["score", str(path), "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "wrong…right" not in out and "every ungraded record" not in " ".join(out.split())

@@ -218,3 +218,62 @@ def test_audit_without_answers_is_undefined_in_report_and_summary(tmp_path: Path
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert [r["passes"] for r in summary["audit"]] == [None, None]
     assert summary["audit"][0]["reason"] == "no answered questions"
+
+
+_BAND = r"fill-opacity: 0\.12|stroke-opacity: 0\.25"  # the score curve's ungraded range
+
+
+def _ungraded_table(ungraded: int) -> GradedTable:
+    """Model m, closed rubric: 3 right, 1 wrong, 1 IDK and ``ungraded`` ungraded records."""
+    verdicts = [Verdict.CORRECT] * 3 + [Verdict.INCORRECT, Verdict.ABSTAINED]
+    records = [Graded(f"q{i}", "m", v) for i, v in enumerate(verdicts)]
+    records += [
+        Graded(f"u{i}", "m", None, ungraded_reason="needs a judge: paraphrase")
+        for i in range(ungraded)
+    ]
+    return GradedTable.from_records(records)
+
+
+def _score_table(html: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (cell text) of the page's score table."""
+    table = html[html.index('<table class="scores">') :]
+    table = table[: table.index("</table>")]
+    headers = re.findall(r"<th>(.*?)</th>", table)
+    rows = [re.findall(r"<td>(.*?)</td>", tr) for tr in re.findall(r"<tr>(.*?)</tr>", table)]
+    return headers, [r for r in rows if r]
+
+
+def test_ungraded_ranges_beside_score_error_and_reward(tmp_path: Path) -> None:
+    """Issue 8: with ungraded records the report showed graded-only values, no range.
+
+    C=3 I=1 A=1 U=1 (6 records). At t = 0.75 (penalty 3): score (3 − 3·1)/5 = 0, range
+    (3 − 3·2)/6 = −0.5 … (4 − 3)/6 = 0.167; error 1/5 = 20%, range 1/6 … 2/6; reward
+    (3 + 0.75)/5 = 0.75, range 3.75/6 = 0.625 … 4.75/6 = 0.792.
+    """
+    write_report(_ungraded_table(1), tmp_path, targets=(0.75,), bootstrap=0)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    headers, rows = _score_table(html)
+    (row,) = rows
+    cell = dict(zip(headers, row, strict=True))
+    assert cell["error"] == "20.0%"
+    assert cell["error if ungraded right … wrong"] == "16.7% … 33.3%"
+    assert cell["score"] == "0.000"
+    assert cell["score if ungraded wrong … right"] == "-0.500 … 0.167"
+    assert cell["reward score"] == "0.750"
+    assert cell["reward score if ungraded wrong … right"] == "0.625 … 0.792"
+    assert headers.index("error if ungraded right … wrong") == headers.index("error") + 1
+    assert "if every ungraded record were wrong and if every one were right" in html
+    assert "<pattern" in html, "hatched ungraded segment in the outcome bars"
+    assert re.search(_BAND, html), "score range drawn in the score curve"
+    (srow,) = json.loads((tmp_path / "summary.json").read_text())["rows"]
+    assert srow["score_if_ungraded_wrong"] == pytest.approx(-0.5)
+    assert srow["error_rate_if_ungraded_wrong"] == pytest.approx(2 / 6)
+
+
+def test_no_ungraded_no_range_columns(tmp_path: Path) -> None:
+    write_report(_ungraded_table(0), tmp_path, targets=(0.75,), bootstrap=0)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    headers, _ = _score_table(html)
+    assert not [h for h in headers if "if ungraded" in h]
+    assert "every ungraded record" not in html and "<pattern" not in html
+    assert not re.search(_BAND, html)

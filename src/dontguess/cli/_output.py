@@ -4,7 +4,10 @@ Rows come from :func:`dontguess.scoring.summarize`, audit rows from
 :func:`dontguess.metrics.calibration_audit`, calibration rows from
 :func:`dontguess.report.calibration_summary`. JSON output is one object
 ``{"rows": [...], "audit": [...]}`` (plus ``"calibration"`` when given) with NaN written as
-``null``; CSV prints the score rows only.
+``null``; CSV prints the score rows only. Every score row carries the range of its score,
+reward score and error rate if every ungraded record were wrong or right
+(``score_if_ungraded_wrong`` …); the table shows the score and wrong-share ranges in their own
+columns when some row has ungraded records.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ import sys
 from typing import Any
 
 from dontguess.report._format import (
+    RANGE_NOTE,
     by_columns,
     fmt_num,
+    has_ungraded_range,
     jsonable,
     passes_text,
+    range_text,
     rubric_label,
     score_header,
     score_text,
@@ -105,34 +111,59 @@ def _emit_tables(
 
 
 def score_table(rows: list[dict[str, Any]]) -> Any:
-    """A rich table of score rows, one section per model."""
+    """A rich table of score rows, one section per model.
+
+    When some row has ungraded records, the wrong share and the score each get a column with
+    their range if every ungraded record were right / wrong (:data:`RANGE_NOTE`, the caption).
+    """
     from rich.table import Table
 
     groups = by_columns(rows)
-    table = Table(title="Confidence-target scores (+1 right, −t/(1−t) wrong, 0 IDK)")
+    ranges = has_ungraded_range(rows)
+    table = Table(
+        title="Confidence-target scores (+1 right, −t/(1−t) wrong, 0 IDK)",
+        caption=RANGE_NOTE if ranges else None,
+        caption_justify="left",
+    )
     table.add_column("model", min_width=_model_width(rows), no_wrap=True)
     for name in ("rubric", *groups):
         table.add_column(name)
-    for name in ("scored at t", "n", "right", "wrong", "IDK", "ungraded"):
+    for name in ("scored at t", "n", "right", "wrong"):
+        table.add_column(name, justify="right")
+    if ranges:
+        table.add_column("wrong if\nungraded\nright…wrong", justify="right", no_wrap=True)
+    for name in ("IDK", "ungraded"):
         table.add_column(name, justify="right")
     table.add_column(score_header(rows), justify="right", no_wrap=True)
+    if ranges:
+        table.add_column("score if\nungraded\nwrong…right", justify="right", no_wrap=True)
     ordered = sorted(rows, key=lambda r: str(r.get("model")))
     for i, row in enumerate(ordered):
         last = i + 1 == len(ordered) or ordered[i + 1].get("model") != row.get("model")
-        table.add_row(
-            str(row.get("model")),
-            rubric_label(row.get("stated_target"), row.get("style")),
-            *(str(row.get(g, "")) for g in groups),
-            f"{row['score_target']:g} (×{fmt_num(row.get('penalty'), 'g')})",
-            str(row["n"]),
-            _share(row.get("accuracy"), row["n_correct"]),
-            _share(row.get("error_rate"), row["n_incorrect"]),
-            _share(row.get("abstention_rate"), row["n_abstained"]),
-            str(row["n_ungraded"]),
-            score_text(row),
-            end_section=last,
-        )
+        table.add_row(*_score_cells(row, groups, ranges), end_section=last)
     return table
+
+
+def _score_cells(row: dict[str, Any], groups: list[str], ranges: bool) -> list[str]:
+    """One score-table row's cells (with the two ungraded-range cells when ``ranges``)."""
+    wrong_range = range_text(
+        row, "error_rate_if_ungraded_right", "error_rate_if_ungraded_wrong", ".1%", "…"
+    )
+    score_range = range_text(row, "score_if_ungraded_wrong", "score_if_ungraded_right", sep="…")
+    return [
+        str(row.get("model")),
+        rubric_label(row.get("stated_target"), row.get("style")),
+        *(str(row.get(g, "")) for g in groups),
+        f"{row['score_target']:g} (×{fmt_num(row.get('penalty'), 'g')})",
+        str(row["n"]),
+        _share(row.get("accuracy"), row["n_correct"]),
+        _share(row.get("error_rate"), row["n_incorrect"]),
+        *([wrong_range] if ranges else []),
+        _share(row.get("abstention_rate"), row["n_abstained"]),
+        str(row["n_ungraded"]),
+        score_text(row),
+        *([score_range] if ranges else []),
+    ]
 
 
 def audit_table(audit: list[dict[str, Any]]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -13,8 +14,8 @@ from dontguess.report._html import visible_text
 
 __all__ = ["outcome_bars_svg", "reliability_svg", "risk_coverage_svg", "score_curve_svg"]
 
-_COLORS = {"accuracy": "#2e7d32", "abstention_rate": "#9e9e9e", "error_rate": "#c62828"}
-_LABELS = {"accuracy": "right", "abstention_rate": "I don't know", "error_rate": "wrong"}
+_COLORS = {"n_correct": "#2e7d32", "n_abstained": "#9e9e9e", "n_incorrect": "#c62828"}
+_LABELS = {"n_correct": "right", "n_abstained": "I don't know", "n_incorrect": "wrong"}
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 
 
@@ -61,11 +62,12 @@ def _condition_key(stated: Any) -> float:
 
 
 def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
-    """The paper's figure: stacked right / IDK / wrong bars per model and stated target.
+    """The paper's figure: stacked right / IDK / wrong / ungraded bars per model and stated t.
 
-    One panel per model; one bar per rubric condition (closed, then each stated t). Rates are
-    the rows' ``accuracy``, ``abstention_rate`` and ``error_rate``: shares of the graded
-    records (ungraded records are counted apart, in the tables).
+    One panel per model; one bar per rubric condition (closed, then each stated t). Heights
+    are shares of all the condition's records; ungraded records are a hatched segment on top
+    of the red (wrong) one, so the wrong share could be anywhere from the red segment alone
+    to red plus hatched (the legend shows "ungraded" only when there are some).
     """
     plt = _pyplot()
     by_model: dict[str, dict[float, Mapping[str, Any]]] = {}
@@ -73,6 +75,7 @@ def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
         conditions = by_model.setdefault(str(row["model"]), {})
         conditions.setdefault(_condition_key(row.get("stated_target")), row)
     models = sorted(by_model)
+    any_ungraded = any(_count(r, "n_ungraded") for r in rows)
     fig, axes = plt.subplots(
         1, len(models), figsize=(3.0 + 2.6 * len(models), 4.4), sharey=True, squeeze=False
     )
@@ -82,15 +85,32 @@ def outcome_bars_svg(rows: Sequence[Mapping[str, Any]]) -> str:
         labels = ["closed" if k < 0 else f"t={k:g}" for k in keys]
         bottom = [0.0] * len(keys)
         for metric, color in _COLORS.items():
-            values = [_rate(conditions[k].get(metric)) for k in keys]
+            values = [_share(conditions[k], metric) for k in keys]
             ax.bar(labels, values, bottom=bottom, color=color, label=_LABELS[metric], width=0.7)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        if any_ungraded:
+            values = [_share(conditions[k], "n_ungraded") for k in keys]
+            ax.bar(labels, values, bottom=bottom, color="white", edgecolor="#c62828",
+                   hatch="///", linewidth=0.5, label="ungraded", width=0.7)  # fmt: skip
         ax.set_title(_plain(model, 28), fontsize=10)
         ax.set_ylim(0, 1)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     axes[0][0].set_ylabel("share of records")
     axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     return _to_svg(fig)
+
+
+def _count(row: Mapping[str, Any], key: str) -> int:
+    value = row.get(key)
+    if isinstance(value, numbers.Real) and math.isfinite(count := float(value)):
+        return int(count)
+    return 0
+
+
+def _share(row: Mapping[str, Any], key: str) -> float:
+    """``row[key]`` as a share of all the row's records (graded and ungraded); 0 when none."""
+    total = _count(row, "n") + _count(row, "n_ungraded")
+    return _count(row, key) / total if total else 0.0
 
 
 def _rate(value: Any) -> float:
@@ -138,11 +158,13 @@ def risk_coverage_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float
 
 def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     """Score against t per model: closed rubric re-scored at each t (dashed) and open rubric
-    at its stated t (solid), with bootstrap intervals as error bars when present."""
+    at its stated t (solid), with bootstrap intervals as error bars when present and, where
+    records are ungraded, a shaded band from "all ungraded wrong" to "all ungraded right"."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     models = sorted({str(r["model"]) for r in rows})
+    banded = False  # the first band drawn carries the legend entry
     for k, model in enumerate(models):
         color = colors[k % len(colors)]
         mine = [r for r in rows if str(r["model"]) == model]
@@ -166,8 +188,32 @@ def score_curve_svg(rows: Sequence[Mapping[str, Any]]) -> str:
                 low = [yi - float(r["score_ci_low"]) for yi, r in zip(y, part, strict=True)]
                 high = [float(r["score_ci_high"]) - yi for yi, r in zip(y, part, strict=True)]
                 ax.errorbar(x, y, yerr=[low, high], fmt="none", ecolor=color, capsize=2)
+            banded = _ungraded_band(ax, x, part, color, banded)
     ax.axhline(0.0, color="#777777", linewidth=0.8)
     ax.set_xlabel("confidence target t (penalty t/(1−t))")
     ax.set_ylabel("score")
     ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return _to_svg(fig)
+
+
+def _ungraded_band(
+    ax: Any, x: list[float], part: Sequence[Mapping[str, Any]], color: str, banded: bool
+) -> bool:
+    """Shade each point's score range if every ungraded record were wrong … right.
+
+    Returns whether a band has been drawn so far (``banded`` or this one), so that only the
+    first one gets a legend entry.
+    """
+    keys = ("score_if_ungraded_wrong", "score_if_ungraded_right")
+    if not any(_count(r, "n_ungraded") for r in part):
+        return banded
+    if any(r.get(k) is None for r in part for k in keys):
+        return banded
+    low = [_rate(r.get(keys[0])) for r in part]
+    high = [_rate(r.get(keys[1])) for r in part]
+    label = None if banded else "range if ungraded wrong … right"
+    if len(x) > 1:
+        ax.fill_between(x, low, high, color=color, alpha=0.12, linewidth=0, label=label)
+    else:
+        ax.vlines(x, low, high, color=color, alpha=0.25, linewidth=6, label=label)
+    return True

@@ -6,11 +6,16 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dontguess.scoring._rule import BOUND_KEYS
+
 __all__ = [
+    "RANGE_NOTE",
     "by_columns",
     "fmt_num",
+    "has_ungraded_range",
     "jsonable",
     "passes_text",
+    "range_text",
     "rubric_label",
     "score_header",
     "score_text",
@@ -21,6 +26,14 @@ ROW_KEYS = frozenset(
     "model stated_target style score_target penalty n n_correct n_incorrect n_abstained "
     "n_ungraded accuracy error_rate abstention_rate ungraded_rate attempted_accuracy f_score "
     "score score_ci_low score_ci_high reward_score".split()
+) | frozenset(BOUND_KEYS)
+
+#: What the ungraded ranges mean, for table captions and the report (docs/scoring.md).
+RANGE_NOTE = (
+    "Ungraded records are left out of the scores and rates and are not a random sample "
+    "(mostly answers only a judge could settle). Each “if ungraded …” range gives the value "
+    "over all records, graded and ungraded, if every ungraded record were wrong and if every "
+    "one were right; the graded-only value lies inside it. One value: nothing was ungraded."
 )
 
 
@@ -83,6 +96,31 @@ def score_text(row: Mapping[str, Any]) -> str:
     if not _missing(low) and not _missing(high):
         text += f" [{fmt_num(low)}, {fmt_num(high)}]"
     return text
+
+
+def has_ungraded_range(rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether some row has ungraded records and carries their range (``*_if_ungraded_*``).
+
+    >>> has_ungraded_range([{"n_ungraded": 0, "score_if_ungraded_wrong": 0.5}])
+    False
+    >>> has_ungraded_range([{"n_ungraded": 2, "score_if_ungraded_wrong": 0.1}])
+    True
+    """
+    return any(r.get("n_ungraded") and BOUND_KEYS[0] in r for r in rows)
+
+
+def range_text(
+    row: Mapping[str, Any], low: str, high: str, spec: str = ".3f", sep: str = " … "
+) -> str:
+    """``row[low] … row[high]`` formatted with ``spec``; one value when both ends agree.
+
+    >>> range_text({"a": 0.1, "b": 0.25}, "a", "b"), range_text({"a": 0.5, "b": 0.5}, "a", "b")
+    ('0.100 … 0.250', '0.500')
+    >>> range_text({}, "a", "b", ".1%")
+    '–'
+    """
+    lo, hi = fmt_num(row.get(low), spec), fmt_num(row.get(high), spec)
+    return lo if lo == hi else f"{lo}{sep}{hi}"
 
 
 def score_header(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -10,9 +10,12 @@ import numpy as np
 
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, GradedTable, Verdict
 from dontguess.report._format import (
+    RANGE_NOTE,
     by_columns,
     fmt_num,
+    has_ungraded_range,
     passes_text,
+    range_text,
     rubric_label,
     score_header,
     score_text,
@@ -110,51 +113,81 @@ def figure_section(svg: str) -> Markup:
         "Right, wrong and “I don't know” by stated target",
         Markup(f'<div class="figure">{svg}</div>'),
         "Each bar is one rubric condition: “closed” asks the question alone; t=… states the "
-        "confidence target in the prompt. Green: right; grey: I don't know; red: wrong.",
+        "confidence target in the prompt. Heights are shares of all the condition's records. "
+        "Green: right; grey: I don't know; red: wrong; hatched (when there are any): "
+        "ungraded, each of which could be right or wrong, so the wrong share lies between the "
+        "red segment alone and the red plus the hatched one.",
     )
 
 
 def scores_section(rows: Sequence[Mapping[str, Any]], curve_svg: str = "") -> Markup:
-    """Score-vs-t plot (when given) and table with bootstrap intervals."""
+    """Score-vs-t plot (when given) and table with bootstrap intervals.
+
+    When some row has ungraded records, the error rate, the score and the reward score each
+    get a column with their range if every ungraded record were wrong / right.
+    """
     groups = by_columns(rows)
+    ranges = has_ungraded_range(rows)
     headers = ["model", "rubric", *groups, "scored at t", "penalty", "n", "right", "wrong"]
-    headers += ["IDK", "ungraded", "accuracy", "error", "abstain", "attempted acc."]
-    headers += [score_header(rows), "reward score"]
-    body = []
-    for row in sorted(rows, key=lambda r: str(r.get("model"))):
-        body.append(
-            [
-                shown(row.get("model")),
-                rubric_label(row.get("stated_target"), row.get("style")),
-                *(shown(row.get(g, "")) for g in groups),
-                fmt_num(row.get("score_target"), "g"),
-                fmt_num(row.get("penalty"), "g"),
-                row.get("n"),
-                row.get("n_correct"),
-                row.get("n_incorrect"),
-                row.get("n_abstained"),
-                row.get("n_ungraded"),
-                fmt_num(row.get("accuracy"), ".1%"),
-                fmt_num(row.get("error_rate"), ".1%"),
-                fmt_num(row.get("abstention_rate"), ".1%"),
-                fmt_num(row.get("attempted_accuracy"), ".1%"),
-                score_text(row),
-                fmt_num(row.get("reward_score")),
-            ]
-        )
+    headers += ["IDK", "ungraded", "accuracy", "error"]
+    headers += ["error if ungraded right … wrong"] if ranges else []
+    headers += ["abstain", "attempted acc.", score_header(rows)]
+    headers += ["score if ungraded wrong … right"] if ranges else []
+    headers += ["reward score"]
+    headers += ["reward score if ungraded wrong … right"] if ranges else []
+    body = [
+        _score_cells(row, groups, ranges) for row in sorted(rows, key=lambda r: str(r.get("model")))
+    ]
     plot = Markup(f'<div class="figure">{curve_svg}</div>') if curve_svg else Markup("")
-    return section(
-        "scores",
-        "Score at each confidence target",
-        plot,
-        table_html(headers, body, cls="scores"),
+    notes = [
         "Closed-rubric records are scored at every target; open-rubric records at the target "
         "their prompt stated. score: mean points with +1 per right answer, −t/(1−t) per wrong "
         "one and 0 per “I don't know”, over graded records. reward score: the same answers in "
         "the abstention-reward form of the paper's experiments (1 right, 0 wrong, t for “I "
         "don't know”), which equals t + (1 − t) × score, so it ranks models the same way but "
-        "lies in [0, 1]. " + _interval_note(rows),
+        "lies in [0, 1]. " + _interval_note(rows)
+    ]
+    if ranges:
+        notes.append(RANGE_NOTE + " In the plot, the shaded band is the score's range.")
+    return section(
+        "scores",
+        "Score at each confidence target",
+        plot,
+        table_html(headers, body, cls="scores"),
+        *notes,
     )
+
+
+def _score_cells(row: Mapping[str, Any], groups: list[str], ranges: bool) -> list[Any]:
+    """One score-table row (with the three ungraded-range cells when ``ranges``)."""
+    error_range = range_text(
+        row, "error_rate_if_ungraded_right", "error_rate_if_ungraded_wrong", ".1%"
+    )
+    score_range = range_text(row, "score_if_ungraded_wrong", "score_if_ungraded_right")
+    reward_range = range_text(
+        row, "reward_score_if_ungraded_wrong", "reward_score_if_ungraded_right"
+    )
+    return [
+        shown(row.get("model")),
+        rubric_label(row.get("stated_target"), row.get("style")),
+        *(shown(row.get(g, "")) for g in groups),
+        fmt_num(row.get("score_target"), "g"),
+        fmt_num(row.get("penalty"), "g"),
+        row.get("n"),
+        row.get("n_correct"),
+        row.get("n_incorrect"),
+        row.get("n_abstained"),
+        row.get("n_ungraded"),
+        fmt_num(row.get("accuracy"), ".1%"),
+        fmt_num(row.get("error_rate"), ".1%"),
+        *([error_range] if ranges else []),
+        fmt_num(row.get("abstention_rate"), ".1%"),
+        fmt_num(row.get("attempted_accuracy"), ".1%"),
+        score_text(row),
+        *([score_range] if ranges else []),
+        fmt_num(row.get("reward_score")),
+        *([reward_range] if ranges else []),
+    ]
 
 
 def _interval_note(rows: Sequence[Mapping[str, Any]]) -> str:
