@@ -43,6 +43,7 @@ def emit_summary(
     *,
     console: Any = None,
     calibration: list[dict[str, Any]] | None = None,
+    policies: list[dict[str, Any]] | None = None,
 ) -> None:
     """Print ``rows`` (and ``audit`` / ``calibration``) as ``fmt``: table, json or csv.
 
@@ -52,9 +53,11 @@ def emit_summary(
         fmt: ``"table"`` (rich, grouped by model), ``"json"`` or ``"csv"``.
         console: a :class:`rich.console.Console` for the table format (default: stdout).
         calibration: confidence-metric rows (Brier, ECE, ...); omitted when ``None``/empty.
+        policies: ``score --policies`` rows: a ``policies`` list in JSON, one more table, or
+            the CSV rows in place of the score rows; omitted when ``None``.
     """
     try:
-        _emit(rows, audit, fmt, console, calibration)
+        _emit(rows, audit, fmt, console, calibration, policies)
     except BrokenPipeError:
         # The reader (e.g. `| head`) stopped early: not an error. Silence the final flush.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -67,16 +70,24 @@ def _emit(
     fmt: str,
     console: Any,
     calibration: list[dict[str, Any]] | None,
+    policies: list[dict[str, Any]] | None = None,
 ) -> None:
+    from dontguess.cli import _policies_output as pol
+
     if fmt == "json":
         doc: dict[str, Any] = {"rows": rows, "audit": audit}
         if calibration:
             doc["calibration"] = calibration
+        if policies is not None:
+            doc["policies"] = policies
         print(json.dumps(jsonable(doc), indent=2, ensure_ascii=False))
+    elif fmt == "csv" and policies is not None:
+        pol.write_policies_csv(policies)
     elif fmt == "csv":
         _emit_csv(rows)
     elif fmt == "table":
         _emit_tables(rows, audit, calibration or [], console)
+        pol.print_policies(policies, console)
     else:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dontguess.cli import _policies_output
+
 __all__ = ["add_scoring_arguments", "load_and_check", "parse_targets", "register"]
 
 _EPILOG = """\
@@ -124,7 +126,7 @@ def register(subparsers: Any) -> None:
         help="score graded records at confidence targets (table, JSON or CSV)",
         description="Score graded records: counts, rates and confidence-target scores per "
         "model, stated target and group, plus the behavioural-calibration audit.",
-        epilog=_EPILOG,
+        epilog=_EPILOG + "\n" + _policies_output.POLICIES_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scoring_arguments(parser)
@@ -134,6 +136,7 @@ def register(subparsers: Any) -> None:
         default="table",
         help="table (default), json ({rows, audit, calibration}; NaN as null) or csv (rows)",
     )
+    _policies_output.add_policy_arguments(parser)
     parser.set_defaults(func=_run)
 
 
@@ -188,5 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         zero_division=math.nan,  # undefined (no graded / no attempted record): JSON null, "–"
     )
     audit = calibration_audit(table)
-    emit_summary(rows, audit, args.format, calibration=calibration_summary(table))
+    policies = _policies_output.policy_rows(table, targets, args)  # None without --policies
+    calibration = calibration_summary(table)
+    emit_summary(rows, audit, args.format, calibration=calibration, policies=policies)
     return 0
