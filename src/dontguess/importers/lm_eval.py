@@ -6,7 +6,10 @@ Each line is one document: ``doc_id``, ``doc``, ``target``, ``arguments``, ``res
 
 - one record per document × filter × metric; ``item_id`` = ``doc_id``; closed rubric;
 - metric value 1 → correct, 0 → incorrect, any other number → ungraded unless a
-  ``partial_threshold`` is given (value ≥ threshold → correct);
+  ``partial_threshold`` is given (value ≥ threshold → correct); the verdict letters
+  ``C`` / ``I`` / ``N`` (inspect's, written by dontguess's own lm-eval tasks) → correct /
+  incorrect / abstained, ``null`` → ungraded; when every metric of a line holds the same
+  letter (dontguess's tasks: ``score_t0`` … ``error_rate``) the line is one record;
 - generated answers (``generate_until``): the raw response goes through
   :func:`dontguess.grading.detect_abstention`; a declined answer is *abstained* whatever
   the metric gave it (the metric's value stays in ``source_score``);
@@ -24,6 +27,7 @@ read with :func:`ast.literal_eval` (bounded in size).
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -42,6 +46,7 @@ from dontguess.importers._common import (
     load_json,
     score_verdict,
 )
+from dontguess.importers.inspect_log import grade_value
 from dontguess.records import UNGRADED_CODE, GradedTable
 
 __all__ = ["read_lm_eval", "task_and_stamp"]
@@ -52,6 +57,7 @@ _STRUCTURAL = frozenset(
 )  # fmt: skip
 _STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?)$")
 _LOGLIKELIHOOD = frozenset(["multiple_choice", "loglikelihood", "loglikelihood_rolling"])
+_LETTERS = ("C", "I", "N", None)  # verdict letters; None: the task left it ungraded
 _LINE_LIMIT = 256 << 20
 _REPR_LIMIT = 64 << 20
 
@@ -178,7 +184,11 @@ def _choice(filtered: Any) -> str:
 def _metrics(row: dict[str, Any]) -> list[str]:
     named = row.get("metrics")
     if isinstance(named, list) and named:
-        return [m for m in named if isinstance(m, str) and m in row]
+        found = [m for m in named if isinstance(m, str) and m in row]
+        values = {json.dumps(row[m]) for m in found}
+        if len(found) > 1 and len(values) == 1 and row[found[0]] in _LETTERS:
+            return found[:1]  # one verdict stored under every metric (dontguess's tasks)
+        return found
     return [k for k, v in row.items() if k not in _STRUCTURAL and isinstance(v, int | float)]
 
 
@@ -188,6 +198,13 @@ def _value(raw: Any) -> float | None:
     if isinstance(raw, int | float) and math.isfinite(raw):
         return float(raw)
     return None
+
+
+def _letter(raw: str | None, metric: str) -> tuple[int, str, float | None]:
+    """Verdict code, reason and value of a verdict letter (``None``: ungraded)."""
+    if raw is None:
+        return UNGRADED_CODE, f"{metric}: the task left the answer ungraded", None
+    return grade_value(raw, None)
 
 
 def read_lm_eval(path: str | Path, *, partial_threshold: float | None = None) -> GradedTable:
@@ -248,7 +265,9 @@ def _add_row(
     model = info.get("model", "unknown")
     for metric in metrics:
         value = _value(row[metric])
-        if value is None:
+        if row[metric] in _LETTERS:
+            code, reason, value = _letter(row[metric], metric)
+        elif value is None:
             code, reason = UNGRADED_CODE, f"{metric} is not a number: {str(row[metric])[:40]!r}"
         else:
             code, reason = score_verdict(value, threshold)
