@@ -28,6 +28,7 @@ __all__ = [
     "GRADING_COLUMNS",
     "Graded",
     "GradedTable",
+    "ITEM_COLUMNS",
     "Item",
     "Reply",
     "RunSpec",
@@ -65,6 +66,15 @@ GRADED_COLUMNS: tuple[str, ...] = (
 #: take them as ordinary extra columns, so ``score --by method`` splits scores by grader
 #: and files without them read as before.
 GRADING_COLUMNS: tuple[str, ...] = ("method", "judge_reply")
+
+#: Columns a run adds after :data:`GRADING_COLUMNS` so that its graded files stand alone:
+#: the question as put to the model (before any rubric text), its gold answers (a list),
+#: the grading ``kind``, the options of a multiple-choice item and the known wrong answers
+#: (lists). With the ``template_hash`` group column, the stated target and spec.json's
+#: ``templates`` they rebuild the exact prompt sent (:func:`dontguess.runner.rebuild_prompt`),
+#: and ``dontguess grade`` re-grades a run whose question file is gone. Readers take them
+#: as ordinary extra columns; files without them read as before.
+ITEM_COLUMNS: tuple[str, ...] = ("question", "gold_answers", "kind", "choices", "incorrect_answers")
 
 #: Integer codes used in columnar tables (int8). Ungraded is -1.
 VERDICT_CODES: Mapping[Verdict, int] = {
@@ -202,6 +212,9 @@ class Graded:
             or the record came from elsewhere.
         judge_reply: the LLM judge's raw reply, kept for audits (also when unparsable);
             ``None`` when no judge replied.
+        item: the question the record answers, when kept (a run keeps it, so its graded
+            files hold the question and golds: :data:`ITEM_COLUMNS`); ``None`` otherwise.
+            Its ``id`` is ``item_id``.
     """
 
     item_id: str
@@ -215,8 +228,11 @@ class Graded:
     groups: Mapping[str, str] = field(default_factory=dict)
     method: str | None = None
     judge_reply: str | None = None
+    item: Item | None = None
 
     def __post_init__(self) -> None:
+        if self.item is not None and self.item.id != self.item_id:
+            raise ValueError(f"item {self.item_id!r}: the record's item has id {self.item.id!r}")
         if self.verdict is None and not self.ungraded_reason:
             raise ValueError(f"item {self.item_id!r}: an ungraded record needs ungraded_reason")
         if self.verdict is not None and self.ungraded_reason:

@@ -9,7 +9,9 @@
       journal.sqlite   every completed model request and judge call (SQLite, WAL), the
                        resume point
       graded.parquet   graded records: the columns of the score format, ``method`` and
-                       ``judge_reply``, then group columns
+                       ``judge_reply``, the question columns (``question``,
+                       ``gold_answers``, ``kind``, ``choices``, ``incorrect_answers``),
+                       then group columns (``template_hash`` among them)
       graded.jsonl     the same records as JSON lines
       summary.json     score rows, calibration audit, error counts, timings, tokens
       DONE             written last: the three files above are one complete set
@@ -41,6 +43,14 @@ Hence:
 
 A run that fails before any answer was journaled removes what it created (:meth:`discard`),
 so a failed first attempt leaves no directory behind.
+
+**Self-contained records.** Records that keep their item (runs do) carry the question, its
+gold answers and the item's grading fields (:data:`~dontguess.records.ITEM_COLUMNS`), so a
+run can be audited and re-graded without its question file. The prompt is not stored per
+record: the ``template_hash`` column names the template (spec.json's ``templates`` holds
+each one's text once), and the template filled with ``question`` and ``stated_target`` is
+the exact prompt sent. That keeps each open-rubric record several hundred bytes smaller
+than a stored prompt would (the template wording is most of it).
 """
 
 from __future__ import annotations
@@ -62,7 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from dontguess.errors import StoreError
-from dontguess.records import GRADED_COLUMNS, GRADING_COLUMNS, Graded, RunSpec
+from dontguess.records import GRADED_COLUMNS, GRADING_COLUMNS, ITEM_COLUMNS, Graded, Item, RunSpec
 
 __all__ = [
     "DEFAULT_GRADING",
@@ -128,17 +138,38 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def _item_columns(item: Item | None) -> dict[str, Any]:
+    if item is None:
+        return dict.fromkeys(ITEM_COLUMNS)
+    return {
+        "question": item.question,
+        "gold_answers": list(item.answers),
+        "kind": item.kind,
+        "choices": list(item.choices),
+        "incorrect_answers": list(item.incorrect_answers),
+    }
+
+
 def graded_rows(records: Iterable[Graded]) -> list[dict[str, Any]]:
-    """Records as score-format rows: :data:`GRADED_COLUMNS`, :data:`GRADING_COLUMNS`, then
-    group columns (sorted).
+    """Records as score-format rows: :data:`GRADED_COLUMNS`, :data:`GRADING_COLUMNS`, the
+    :data:`~dontguess.records.ITEM_COLUMNS` when any record keeps its item, then group
+    columns (sorted).
 
     ``verdict`` is ``correct``/``incorrect``/``abstained`` or ``None`` (ungraded);
     ``stated_target`` and ``style`` are ``None`` for the closed rubric; ``method`` is who
     decided (``rules``/``judge``, ``None`` for a model error) and ``judge_reply`` the
-    judge's raw reply (``None`` when no judge replied).
+    judge's raw reply (``None`` when no judge replied). ``gold_answers``, ``choices`` and
+    ``incorrect_answers`` are lists of text (null for a record without its item).
+
+    >>> from dontguess.records import Verdict
+    >>> item = Item(id="q1", question="2+2?", answers=("4", "four"))
+    >>> row = graded_rows([Graded("q1", "m", Verdict.CORRECT, answer="4", item=item)])[0]
+    >>> row["question"], row["gold_answers"], row["answer"]
+    ('2+2?', ['4', 'four'], '4')
     """
     records = list(records)
     groups = sorted({k for r in records for k in r.groups})
+    with_items = any(r.item is not None for r in records)
     return [
         {
             "item_id": r.item_id,
@@ -152,6 +183,7 @@ def graded_rows(records: Iterable[Graded]) -> list[dict[str, Any]]:
             "answer": r.answer,
             "method": r.method,
             "judge_reply": r.judge_reply,
+            **(_item_columns(r.item) if with_items else {}),
             **{g: r.groups.get(g, "") for g in groups},
         }
         for r in records
@@ -293,7 +325,15 @@ def _write_parquet(path: Path, jsonl: bytes, names: list[str]) -> None:
     import pyarrow.json as pa_json
     import pyarrow.parquet as pq
 
-    types = {"stated_target": pa.float64(), "sample": pa.int64(), "confidence": pa.float64()}
+    texts = pa.list_(pa.string())
+    types = {
+        "stated_target": pa.float64(),
+        "sample": pa.int64(),
+        "confidence": pa.float64(),
+        "gold_answers": texts,
+        "choices": texts,
+        "incorrect_answers": texts,
+    }
     schema = pa.schema([(n, types.get(n, pa.string())) for n in names])
     if jsonl:
         table = pa_json.read_json(

@@ -59,7 +59,7 @@ def test_scripted_run_writes_the_run_directory(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["requests"] == {
         "total": 60, "sent": 60, "answered": 60, "failed": 0, "calls": 60, "resumed": 0,
-        "unreadable": 0, "errors": 0, "error_reasons": {},
+        "cached": 0, "unreadable": 0, "errors": 0, "error_reasons": {},
     }  # fmt: skip
 
 
@@ -145,7 +145,7 @@ def test_n_per_request_asks_several_samples_in_one_call(tmp_path: Path) -> None:
         assert r.answer is not None and r.answer.endswith(f"#{r.sample}")
     assert result.summary["requests"] | {"error_reasons": {}} == {
         "total": 15, "sent": 15, "answered": 15, "failed": 0, "calls": 9, "resumed": 0,
-        "unreadable": 0, "errors": 0, "error_reasons": {},
+        "cached": 0, "unreadable": 0, "errors": 0, "error_reasons": {},
     }  # fmt: skip
     again = ChoicesFake()
     second = run(_n_spec(b.name, 5, 2), ITEMS[:3], [again], ExactGrader(), RunDir(tmp_path))

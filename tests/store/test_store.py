@@ -13,7 +13,15 @@ import pytest
 
 from dontguess import store as store_mod
 from dontguess.errors import StoreError
-from dontguess.records import GRADING_COLUMNS, Condition, Graded, RunSpec, Verdict
+from dontguess.records import (
+    GRADING_COLUMNS,
+    ITEM_COLUMNS,
+    Condition,
+    Graded,
+    Item,
+    RunSpec,
+    Verdict,
+)
 from dontguess.store import DONE, GRADED_COLUMNS, OUTPUTS, RUN_SCHEMA_VERSION, RunDir
 from dontguess.tables import read_graded
 
@@ -100,6 +108,44 @@ def test_graded_files_read_back_with_read_graded(tmp_path: Path) -> None:
         assert list(table.sample) == [0, 1, 0]
         assert list(table.groups["topic"]) == ["geo", "", ""]
     assert len(read_graded([tmp_path])) == 3  # a run directory
+
+
+ITEM = Item(
+    "q1", "Capital of France?", ("Paris", "Paris, France"), "choice", ("Paris", "Lyon"),
+    {"topic": "geo"}, ("Lyon",),
+)  # fmt: skip
+
+
+def test_records_with_items_keep_question_and_golds(tmp_path: Path) -> None:
+    """Self-contained records: the question columns, lists in both files; readers take
+    them as extra columns."""
+    records = [
+        Graded("q1", "openai:m", Verdict.CORRECT, answer="Paris", item=ITEM, groups=ITEM.groups),
+        Graded("q2", "openai:m", None, ungraded_reason="backend error: x"),  # no item kept
+    ]
+    rd = RunDir(tmp_path)
+    rd.begin(SPEC)
+    rd.commit(records, {})
+    rows = [json.loads(x) for x in (tmp_path / "graded.jsonl").read_text().splitlines()]
+    assert list(rows[0]) == [*GRADED_COLUMNS, *GRADING_COLUMNS, *ITEM_COLUMNS, "topic"]
+    assert rows[0]["question"] == "Capital of France?" and rows[0]["kind"] == "choice"
+    assert rows[0]["gold_answers"] == ["Paris", "Paris, France"]
+    assert rows[0]["choices"] == ["Paris", "Lyon"] and rows[0]["incorrect_answers"] == ["Lyon"]
+    assert all(rows[1][c] is None for c in ITEM_COLUMNS)
+    import pyarrow.parquet as pq
+
+    parquet = pq.read_table(tmp_path / "graded.parquet").to_pylist()
+    assert parquet == rows
+    for name in ("graded.jsonl", "graded.parquet"):
+        table = read_graded([tmp_path / name])
+        assert list(table.groups["question"]) == ["Capital of France?", ""]
+        assert json.loads(table.groups["gold_answers"][0]) == ["Paris", "Paris, France"]
+        assert list(table.verdict) == [0, -1]
+
+
+def test_a_records_item_must_be_its_own() -> None:
+    with pytest.raises(ValueError, match="item 'q2': the record's item has id 'q1'"):
+        Graded("q2", "m", Verdict.CORRECT, item=ITEM)
 
 
 def test_summary_nan_is_null_and_done_is_last(tmp_path: Path) -> None:

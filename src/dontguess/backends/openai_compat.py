@@ -184,6 +184,11 @@ class OpenAIBackend:
         )
         return self._session
 
+    @property
+    def base_urls(self) -> tuple[str, ...]:
+        """The checked base URLs (no key: URLs holding credentials are refused)."""
+        return tuple(self._bases)
+
     def body(self, request: Request) -> dict[str, Any]:
         """The JSON body sent for ``request`` (``extra`` fields last; ``None`` removes one).
 

@@ -12,12 +12,15 @@ __all__ = ["register"]
 _EPILOG = """\
 what it does:
   reads RUNDIR's spec.json and graded.jsonl (the model's answers; RUNDIR must be finished,
-  with DONE), loads its question set again (it must hash as it did; --dataset points to
-  it if it moved) and grades every answer again into --out, a complete run directory
-  (spec.json noting regraded_from and the new grading, graded files, summary.json, DONE)
-  that `score` and `report` read. The model is never asked; RUNDIR is only read, never
-  written. NEW_DIR's journal holds the judge's calls: rerunning the same command resumes
-  and asks no judge question twice.
+  with DONE) and its question set: the run's records keep every question and its golds,
+  so the question file is not needed. When the run's question file is still there (or
+  --dataset names one) it is loaded and must hash as the run's did; otherwise the
+  questions are rebuilt from the records, which must hash the same (runs made before
+  records kept the questions need the file). It grades every answer again into --out, a
+  complete run directory (spec.json noting regraded_from and the new grading, graded
+  files, summary.json, DONE) that `score` and `report` read. The model is never asked;
+  RUNDIR is only read, never written. NEW_DIR's journal holds the judge's calls:
+  rerunning the same command resumes and asks no judge question twice.
 
 %(judge)s
 examples:
@@ -67,10 +70,24 @@ def _check(args: argparse.Namespace) -> None:
         raise InputError("--out must be a new directory: the source run is never modified")
 
 
-def _items(args: argparse.Namespace, source: Any) -> list[Any]:
+def _file_present(dataset: str) -> bool:
+    """Whether ``dataset`` names a question file (or folder) that exists here; built-in,
+    ``probe:`` and ``hf:`` names are not files."""
+    from dontguess.items import BUILTIN_SETS
+
+    if dataset in BUILTIN_SETS or dataset.startswith(("hf:", "probe:")):
+        return False
+    return Path(dataset).expanduser().exists()
+
+
+def _items(args: argparse.Namespace, source: Any) -> list[Any] | None:
+    """The run's question set, or ``None``: rebuilt from the records (see the epilog)."""
     from dontguess.errors import InputError
     from dontguess.items import dataset_hash, load_items
 
+    if args.dataset is None and source.self_contained:
+        if not _file_present(source.spec.dataset):
+            return None
     where = args.dataset or source.spec.dataset
     items = load_items(where, limit=source.spec.limit)
     if dataset_hash(items) != source.spec.dataset_hash:

@@ -69,6 +69,7 @@ async def grade_jobs(
             "sample": job.sample,
             "answer": reply.text,
             "groups": groups,
+            "item": job.item,
         }
         if reply.error is not None:
             return Graded(verdict=None, ungraded_reason=f"backend error: {reply.error}", **base)

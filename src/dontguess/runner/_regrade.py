@@ -6,8 +6,14 @@ text, or its error for a ``backend error: …`` record) and grades them again wi
 grader into a new run directory: its spec.json holds the same RunSpec plus
 ``regraded_from`` and the new ``grading``; its journal holds only the new judge's calls,
 so a rerun of the same ``dontguess grade`` resumes. The source directory is only read
-(never locked, never written). Each record keeps its model confidence; the items are
-loaded again (``dataset`` may point elsewhere) and must hash to the run's ``dataset_hash``.
+(never locked, never written). Each record keeps its model confidence.
+
+The items are either given (loaded again by the caller, ``dataset`` may point elsewhere;
+they must hash to the run's ``dataset_hash``) or, with ``items=None``, rebuilt from the
+graded records themselves, which keep each question and its golds
+(:mod:`~dontguess.runner._selfcontained`); those must hash to the run's ``dataset_hash``
+too, so a record changed by hand is refused. The new directory keeps the source's prompt
+templates, so it is self-contained in turn.
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ from dontguess.records import Condition, Graded, GradedTable, Item, Reply, RunSp
 from dontguess.runner._grade import GraderLike, grade_journaled
 from dontguess.runner._judging import grading_document, judge_of
 from dontguess.runner._plan import Job
+from dontguess.runner._selfcontained import (
+    TEMPLATES_KEY,
+    check_items,
+    has_items,
+    items_from_rows,
+)
 from dontguess.runner.core import (
     RunOptions,
     RunResult,
@@ -49,12 +61,35 @@ class SourceRun:
         spec: its RunSpec.
         rows: its graded.jsonl rows, in order.
         summary: its summary.json (``{}`` if unreadable).
+        templates: spec.json's prompt templates by hash (``{}`` for runs made before
+            runs kept them).
     """
 
     path: Path
     spec: RunSpec
     rows: list[dict[str, Any]]
     summary: Mapping[str, Any]
+    templates: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def self_contained(self) -> bool:
+        """Whether every record keeps its question and golds (re-gradable alone)."""
+        return has_items(self.rows)
+
+    def items(self) -> list[Item]:
+        """The question set, rebuilt from the records and checked against the run's hash.
+
+        Raises:
+            InputError: a record lacks its question (a run made before records kept
+                it: load the question set instead), or the rebuilt set does not hash to
+                the run's ``dataset_hash``.
+        """
+        where = str(self.path / "graded.jsonl")
+        if not self.rows:
+            raise InputError("no records to rebuild the questions from", path=where)
+        items = items_from_rows(self.rows, where)
+        check_items(items, self.spec, where)
+        return items
 
 
 def _spec_from(doc: Any, where: Path) -> RunSpec:
@@ -118,8 +153,19 @@ def read_source(path: str | Path) -> SourceRun:
         summary = {}
     rows = _rows(path / "graded.jsonl")
     return SourceRun(
-        path, _spec_from(doc, spec_file), rows, summary if isinstance(summary, dict) else {}
+        path,
+        _spec_from(doc, spec_file),
+        rows,
+        summary if isinstance(summary, dict) else {},
+        _templates(doc),
     )
+
+
+def _templates(doc: Any) -> dict[str, str]:
+    found = doc.get(TEMPLATES_KEY) if isinstance(doc, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _condition(spec: RunSpec, row: Mapping[str, Any]) -> Condition:
@@ -161,19 +207,22 @@ def _jobs(source: SourceRun, items: Sequence[Item]) -> tuple[list[Job], dict[str
 
 async def regrade_async(
     source: SourceRun,
-    items: Sequence[Item],
+    items: Sequence[Item] | None,
     grader: GraderLike,
     out: RunDir,
     options: RunOptions | None = None,
 ) -> RunResult:
     """Grade ``source``'s answers again with ``grader`` into ``out`` (see the module doc).
 
+    ``items=None`` rebuilds the question set from ``source``'s records (:meth:`SourceRun.items`).
+
     ``out`` is locked for the whole pass and written with the run's commit protocol
     (graded files and summary together, DONE last). The judge's backend is closed at the end.
 
     Raises:
-        InputError: ``out`` is the source directory, or a record cannot be matched to
-            ``items`` / the run's conditions.
+        InputError: ``out`` is the source directory, a record cannot be matched to
+            ``items`` / the run's conditions, or (``items=None``) the records do not
+            rebuild the run's question set.
         FatalBackendError: the judge cannot be used; nothing is committed, no DONE.
         StoreError: ``out`` is locked, or holds another run or grading.
     """
@@ -182,13 +231,12 @@ async def regrade_async(
         if out.path.resolve() == source.path.resolve():
             raise InputError("--out must be a new directory: the source run is never modified")
         t0 = time.perf_counter()
-        jobs, replies = _jobs(source, items)
+        jobs, replies = _jobs(source, source.items() if items is None else items)
         origin = str(source.path.resolve())
-        out.begin(
-            source.spec,
-            extra={**options.notes, "regraded_from": origin},
-            grading=grading_document(grader),
-        )
+        extra = {**options.notes, "regraded_from": origin}
+        if source.templates:
+            extra[TEMPLATES_KEY] = dict(source.templates)
+        out.begin(source.spec, extra=extra, grading=grading_document(grader))
         try:
             records, grading = await grade_journaled(jobs, replies, grader, out)
             kept = [row.get("confidence") for row in source.rows]
@@ -230,7 +278,7 @@ def _regrade_summary(
 
 def regrade(
     source: SourceRun,
-    items: Sequence[Item],
+    items: Sequence[Item] | None,
     grader: GraderLike,
     out: RunDir,
     options: RunOptions | None = None,

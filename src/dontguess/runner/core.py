@@ -35,6 +35,16 @@ graded file, no DONE). spec.json's ``grading`` names the mode and the judge (mod
 template hash, temperature, seed, max tokens; never a URL or key); a rerun into the same
 directory with another grading is refused. The runner closes the judge's backend with the
 model backends.
+
+Self-contained records: every record keeps its item (question, golds, grading fields) and
+spec.json keeps the text of every prompt template (``templates``), so the graded files
+alone rebuild each prompt and re-grade the run (:mod:`~dontguess.runner._selfcontained`).
+An item group named like a record column is refused before anything is created.
+
+Response cache (``RunOptions.cache``, :mod:`~dontguess.runner._cache`): requests the
+journal lacks are looked up in a cache shared by runs first; cached answers are journaled
+in this run (attempts 0) and counted apart (``requests.cached``, ``cache`` in the summary);
+only what the cache lacks is sent, and every answer received is cached as it is journaled.
 """
 
 from __future__ import annotations
@@ -46,11 +56,13 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dontguess.backends.base import Backend, TransientBackendError
-from dontguess.errors import StoreError
+from dontguess.errors import InputError, StoreError
 from dontguess.records import Graded, GradedTable, Item, Reply, RunSpec
+from dontguess.runner._cache import ResponseCache, serve
 from dontguess.runner._grade import (
     GRADE_IN_THREAD_CHARS,
     GradeLike,
@@ -60,6 +72,7 @@ from dontguess.runner._grade import (
 from dontguess.runner._judging import grading_document, judge_of
 from dontguess.runner._plan import Job, Planned, partition, plan
 from dontguess.runner._progress import Progress
+from dontguess.runner._selfcontained import RECORD_COLUMNS, TEMPLATES_KEY, templates_document
 from dontguess.runner.execute import Pending, RetryPolicy, execute, run_together
 from dontguess.runner.journal import Journal
 from dontguess.store import RunDir
@@ -92,6 +105,8 @@ class RunOptions:
             targets plus 0, or (0, 0.5, 0.75, 0.9) for a closed-only run.
         notes: extra JSON fields for spec.json (e.g. the command line); not part of the
             run's identity. Must hold no secret.
+        cache: folder of the response cache shared by runs (see the module doc), or
+            ``None`` (the default): no cache is read or written.
     """
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
@@ -99,6 +114,7 @@ class RunOptions:
     progress: bool | None = None
     score_targets: tuple[float, ...] | None = None
     notes: Mapping[str, Any] = field(default_factory=dict)
+    cache: str | Path | None = None
 
 
 @dataclass
@@ -167,13 +183,14 @@ async def _preflight(backends: Sequence[Any]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Counts:
-    """What the request phase did: samples sent (answered / failed), calls, resumed."""
+    """What the request phase did: samples sent (answered / failed), calls, resumed, cached."""
 
     sent: int
     answered: int
     calls: int
     resumed: int
     unreadable: int
+    cached: int = 0
 
 
 def _summary(
@@ -194,6 +211,7 @@ def _summary(
             "failed": counts.sent - counts.answered,
             "calls": counts.calls,
             "resumed": counts.resumed,
+            "cached": counts.cached,
             "unreadable": counts.unreadable,
             "errors": sum(errors.values()),
             "error_reasons": dict(errors.most_common()),
@@ -228,23 +246,47 @@ async def run_async(
             journal cannot be read.
     """
     options = options or RunOptions()
+    cache: ResponseCache | None = None
     try:
         t0 = time.perf_counter()
+        _check_groups(items)
         planned: Planned = [(b, *plan(b, items, spec, options.template)) for b in backends]
         for backend, _, pending in planned:  # e.g. hf: prompts longer than its context
             check_requests = getattr(backend, "check_requests", None)
             if check_requests is not None:
                 check_requests([p.request for p in pending])
-        out.begin(spec, extra=options.notes, grading=grading_document(grader))
+        if options.cache is not None:
+            cache = ResponseCache(options.cache)
+            cache.bind(backends)
+        templates = templates_document(spec.conditions, options.template)
+        extra = {**options.notes, TEMPLATES_KEY: templates}
+        out.begin(spec, extra=extra, grading=grading_document(grader))
         try:
-            return await _run_locked(planned, spec, grader, out, options, t0)
+            return await _run_locked(planned, spec, grader, out, options, t0, cache)
         except Exception:
             out.discard()  # a failure that journaled nothing leaves nothing behind
             raise
         finally:
             out.release()
     finally:
+        if cache is not None:
+            cache.close()
         await close_all([*backends, getattr(judge_of(grader), "backend", None)])
+
+
+def _check_groups(items: Sequence[Item]) -> None:
+    """Refuse an item group that would overwrite a column of the records.
+
+    Raises:
+        InputError: a group is named like a record column (``question``, ``model``, ...).
+    """
+    names = {k for item in items for k in item.groups}
+    clash = sorted(names & set(RECORD_COLUMNS))
+    if clash:
+        raise InputError(
+            f"group column {clash[0]!r} has the name of a column of the graded records "
+            f"({', '.join(RECORD_COLUMNS)}); rename it in the question set"
+        )
 
 
 async def close_all(backends: Sequence[Any]) -> None:
@@ -255,12 +297,21 @@ async def close_all(backends: Sequence[Any]) -> None:
 
 
 async def _collect(
-    planned: Planned, journal: Journal, options: RunOptions, judge: Any = None
+    planned: Planned,
+    journal: Journal,
+    options: RunOptions,
+    judge: Any = None,
+    cache: ResponseCache | None = None,
 ) -> tuple[list[Job], dict[str, Reply], _Counts]:
-    """Load the journal, check the endpoints (the judge's too), send what it lacks."""
+    """Load the journal, take what the cache holds, check the endpoints (the judge's too),
+    send the rest."""
     jobs, todo, replies = partition(planned, journal.load())
     backends = [b for b, _, _ in planned]
     n_resumed = len(replies)
+    hits: dict[str, Reply] = {}
+    if cache is not None:
+        hits, todo = serve(cache, todo, journal)
+        replies.update(hits)
     if any(todo.values()):
         judge_backend = [judge.backend] if hasattr(judge, "backend") else []
         await _preflight([*(b for b in backends if todo[b.name]), *judge_backend])
@@ -272,6 +323,7 @@ async def _collect(
         calls=sum(len(v) for v in todo.values()),
         resumed=n_resumed,
         unreadable=journal.unreadable,
+        cached=len(hits),
     )
     return jobs, replies, counts
 
@@ -283,11 +335,13 @@ async def _run_locked(
     out: RunDir,
     options: RunOptions,
     t0: float,
+    cache: ResponseCache | None = None,
 ) -> RunResult:
     journal = Journal(out.journal_path)
     t1 = time.perf_counter()
     try:
-        jobs, replies, counts = await _collect(planned, journal, options, judge_of(grader))
+        judge = judge_of(grader)
+        jobs, replies, counts = await _collect(planned, journal, options, judge, cache)
     except BaseException:
         with contextlib.suppress(StoreError):  # keep the first failure
             journal.close()
@@ -299,6 +353,8 @@ async def _run_locked(
     table = GradedTable.from_records(records)
     summary = _summary(table, replies, counts, _score_targets(spec, options))
     summary["grading"] = grading
+    if cache is not None:
+        summary["cache"] = cache.summary()
     summary["timing"] = {"plan_s": t1 - t0, "request_s": t2 - t1, "grade_s": t3 - t2}
     summary["timing"]["total_s"] = time.perf_counter() - t0
     out.commit(records, summary)

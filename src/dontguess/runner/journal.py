@@ -18,6 +18,10 @@ it. Reading back, a row that does not make a well-formed reply (a file edited or
 by hand) is skipped and counted in :attr:`Journal.unreadable`; its request is asked again.
 A file SQLite cannot read at all raises :class:`~dontguess.errors.StoreError`.
 
+**Listener.** ``Journal.on_commit``, when set, is called after each commit with the rows
+just committed as ``(key, model, reply)`` (the response cache,
+:mod:`~dontguess.runner._cache`, uses it so that answers are cached as they are journaled).
+
 **Tables.** Model replies live in the table ``replies``; the LLM judge's replies in
 ``judge_replies`` (same columns; ``Journal(path, table="judge_replies")``), keyed by
 :func:`request_key` of the judge request, whose prompt holds the question, the reference
@@ -33,7 +37,7 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +193,7 @@ class Journal:
     Attributes:
         committed: rows committed by this object.
         unreadable: rows the last :meth:`load` skipped as not well-formed.
+        on_commit: called with ``[(key, model, reply), ...]`` after each commit, if set.
     """
 
     def __init__(self, path: str | Path, *, table: str = "replies") -> None:
@@ -207,6 +212,8 @@ class Journal:
                 self._db.close()
             raise StoreError(f"cannot open journal {self.path}: {exc}") from exc
         self._pending: list[tuple[Any, ...]] = []
+        self._replies: list[tuple[str, str, Reply]] = []
+        self.on_commit: Callable[[list[tuple[str, str, Reply]]], None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self.committed = 0
         self.unreadable = 0
@@ -266,6 +273,7 @@ class Journal:
                 time.time(),
             )
         )
+        self._replies.append((key, model, reply))
         if len(self._pending) >= BATCH_ROWS:
             self.flush()
         elif self._timer is None:
@@ -299,6 +307,7 @@ class Journal:
         if not self._pending:
             return
         rows, self._pending = self._pending, []
+        replies, self._replies = self._replies, []
         db = self.db
         try:
             db.execute("BEGIN")
@@ -309,6 +318,8 @@ class Journal:
                 db.execute("ROLLBACK")
             raise StoreError(f"journal write failed {self.path}: {exc}") from exc
         self.committed += len(rows)
+        if self.on_commit is not None:
+            self.on_commit(replies)
 
     def close(self) -> None:
         """Flush and close the database; safe to call twice."""
