@@ -60,6 +60,14 @@ directory (a second one is refused, naming the first). A rerun replaces the grad
 and DONE together only when it finishes, so a failed rerun keeps the last finished result;
 a first run that fails before any answer leaves no directory.
 
+response cache (--cache [DIR], off by default): answers of openai: models are kept in
+DIR/responses.sqlite (DIR: $DONTGUESS_CACHE/responses, default ~/.cache/dontguess/responses)
+keyed by the model (name and base URLs, never the key) and the whole request (prompt,
+temperature, max tokens, seed, sample index, --body fields): a run into a new --out with
+the same model, prompts and seed sends nothing already answered; another seed or prompt is
+asked. Only successful answers are cached; the summary says how many came from it. Runs
+may share a cache at once. Without --cache no cache is read or written.
+
 failures: a server that cannot be used at all (unreachable from the start, 401/403, 404 on
 the API path) stops the run at once: nothing more is sent, nothing is scored, no DONE;
 answers already received stay in the journal. 429, 5xx, time-outs and dropped connections
@@ -159,12 +167,16 @@ def register(subparsers: Any) -> None:
     a("--max-tokens", type=int, default=256, help="default 256")
     a("--seed", type=int, help="the server's sampling seed (sample i gets seed+i)")
     a("--logprobs", action="store_true", help="ask for per-token log-probabilities")
+    a("--confidence", type=_words, default=[], metavar="NAMES",
+      help="confidences as columns: logprob,verbal,agreement (docs/confidence.md)")  # fmt: skip
     a("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
     a("--max-reply-mb", type=float, default=8.0, metavar="MIB", help="reply size cap (default 8)")
     a("--max-retries", type=int, default=6, help="retries of 429/5xx/time-outs (default 6)")
     a("--retry-delay", type=float, default=0.5, help="first backoff in seconds (default 0.5)")
     a("--format", choices=("table", "json", "csv"), default="table", help="summary format")
     a("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar")
+    a("--cache", nargs="?", const="", metavar="DIR",
+      help="reuse answers across runs (DIR: $DONTGUESS_CACHE/responses)")  # fmt: skip
     from dontguess.cli._judging import add_judge_arguments
 
     add_judge_arguments(p)
@@ -199,6 +211,7 @@ def _run(args: argparse.Namespace) -> int:
         template=template,
         progress=args.progress,
         notes={"arguments": _arguments(args), **source},
+        cache=_cache_dir(args.cache),
     )
     try:
         result = run(spec, items, backends, grader, RunDir(args.out), options)
@@ -250,7 +263,8 @@ def _report(result: Any, args: argparse.Namespace) -> int:
     )
     print(
         f"{len(result.records)} records, {req['total']} {unit} "
-        f"({sent} {req['resumed']} from the journal), "
+        f"({sent} {req['resumed']} from the journal"
+        f"{_from_cache(result.summary)}), "
         f"tokens {tokens['prompt']} in / {tokens['completion']} out, "
         f"{result.summary['timing']['total_s']:.2f} s -> {args.out}",
         file=sys.stderr,
@@ -264,6 +278,29 @@ def _report(result: Any, args: argparse.Namespace) -> int:
         _exit_message(result.n_errors, req["total"], req["error_reasons"], unit)
         return 1
     return 0
+
+
+def _cache_dir(given: str | None) -> Path | None:
+    """The response cache folder: ``None`` without --cache, the default for a bare --cache."""
+    if given is None:
+        return None
+    from dontguess.runner import default_cache_dir
+
+    return Path(given).expanduser() if given.strip() else default_cache_dir()
+
+
+def _from_cache(summary: dict[str, Any]) -> str:
+    """``, N from the cache`` when the run used the cache (and a note on failed writes)."""
+    cache = summary.get("cache")
+    if not isinstance(cache, dict):
+        return ""
+    if cache.get("write_errors"):
+        print(
+            f"dontguess run: note: {cache['write_errors']} answers could not be cached "
+            f"in {cache['path']}: {cache['last_error']}",
+            file=sys.stderr,
+        )
+    return f", {summary['requests']['cached']} from the cache"
 
 
 def _arguments(args: argparse.Namespace) -> dict[str, Any]:
@@ -324,13 +361,18 @@ def _spec(
         from dontguess.errors import InputError
 
         raise InputError(f"--rubric {args.rubric} --targets {args.targets} gives no condition")
+    from dontguess.runner._confidence import check_estimators
+
+    confidence = check_estimators(args.confidence, args.samples)  # run --confidence
     generation = {
         "api": args.api,
         "temperature": args.temperature,
         "max_tokens": args.max_tokens,
         "seed": args.seed,
-        "logprobs": args.logprobs,
+        "logprobs": args.logprobs or "logprob" in confidence,
     }
+    if confidence:  # absent without --confidence, so earlier runs still resume
+        generation["confidence"] = confidence
     if args.n_per_request > 1:  # absent at 1, so runs made before the option still resume
         generation["n_per_request"] = args.n_per_request
     from dontguess.backends.registry import parse_body_fields
