@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import reduce
+from pathlib import Path
 from typing import Any
 
 from dontguess.corpus._sql import group_query
@@ -46,11 +51,36 @@ def spark_session(engine: EngineSpec) -> tuple[Any, bool]:
         )
     for key, value in engine.spark_conf:
         builder = builder.config(key, value)
-    with warnings.catch_warnings():  # pyspark warns about pandas >= 3 on start
-        warnings.simplefilter("ignore", FutureWarning)
-        session = builder.getOrCreate()
+    with warnings.catch_warnings(), _jvm_output_to_log() as log:
+        warnings.simplefilter("ignore", FutureWarning)  # pyspark warns about pandas >= 3
+        try:
+            session = builder.getOrCreate()
+        except Exception as exc:
+            tail = " | ".join(log.read_text(errors="replace").split("\n")[-5:])
+            raise InputError(f"Spark did not start ({exc}); its log: {log}: {tail}") from exc
     session.sparkContext.setLogLevel("ERROR")
     return session, True
+
+
+@contextlib.contextmanager
+def _jvm_output_to_log() -> Iterator[Path]:
+    """Send what the Spark JVM writes to stderr (banner lines log4j cannot silence, such as
+    "Using incubator modules" and "Setting default log level") to a log file.
+
+    The JVM inherits file descriptor 2 when it starts, so redirecting it during start-up
+    sends the JVM's output to the log for the session's whole life, while this process's
+    own stderr is restored at once. Errors raised to Python still reach the user.
+    """
+    fd, name = tempfile.mkstemp(prefix="dontguess-spark-", suffix=".log")
+    saved = os.dup(2)
+    sys.stderr.flush()
+    os.dup2(fd, 2)
+    try:
+        yield Path(name)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
 
 
 _LOG4J2 = """\
@@ -68,9 +98,6 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 
 def _quiet_log4j() -> str:
     """A log4j2 configuration (errors only, to stderr) in the temp folder; its path."""
-    import tempfile
-    from pathlib import Path
-
     path = Path(tempfile.gettempdir()) / "dontguess-spark-log4j2.properties"
     if not path.is_file() or path.read_text(encoding="utf-8") != _LOG4J2:
         tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
