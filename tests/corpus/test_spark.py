@@ -107,3 +107,25 @@ def test_cli_engine_spark_matches_duckdb(
     assert sparked.pop("engine") == "spark" and duck.pop("engine") == "duckdb"
     assert sparked == duck
     assert spark.sparkContext._jsc is not None  # the shared session was not stopped
+
+
+def test_jvm_banner_goes_to_the_log_not_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
+    # The JVM is a child process that inherits fd 2 when it starts: what it writes later
+    # must land in the log, while this process's own stderr is back at once.
+    import subprocess
+    import sys
+
+    from dontguess.corpus._spark import _jvm_output_to_log
+
+    with _jvm_output_to_log() as log:
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, time; time.sleep(0.2); print('BANNER', file=sys.stderr)",
+            ]
+        )
+    print("ours", file=sys.stderr)
+    child.wait(timeout=30)
+    assert "BANNER" in log.read_text() and "BANNER" not in capfd.readouterr().err
+    assert "ours" not in log.read_text()
