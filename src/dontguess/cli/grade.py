@@ -89,7 +89,15 @@ def _items(args: argparse.Namespace, source: Any) -> list[Any] | None:
         if not _file_present(source.spec.dataset):
             return None
     where = args.dataset or source.spec.dataset
-    items = load_items(where, limit=source.spec.limit)
+    try:
+        items = load_items(where, limit=source.spec.limit)
+    except InputError as exc:
+        if args.dataset is not None or source.self_contained:
+            raise
+        raise InputError(
+            f"{exc}; {source.path}'s records do not keep their questions (a run made "
+            "before they did): give the run's question set with --dataset"
+        ) from exc
     if dataset_hash(items) != source.spec.dataset_hash:
         raise InputError(
             f"question set {where!r} is not the one {source.path} was run on (hash "
