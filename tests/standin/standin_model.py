@@ -15,12 +15,21 @@ instead, so its samples differ from one another and each one is a known function
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 
 KNOW = 0.4
 IDK = "I don't know."
 _QUESTION = re.compile(r"What is (\d+) plus (\d+)\?")
 _TARGET = re.compile(r"\(t = ([0-9.]+)\)")
+VERBAL_ASK = "What is the probability that the proposed answer is correct?"
+
+
+def answer_logprobs(prompt: str) -> list[float]:
+    """Token log-probabilities of any reply to ``prompt``: ``[log c, 0]`` for a question with
+    confidence c (so the sequence and first-token probabilities are c), ``[0]`` otherwise."""
+    m = _QUESTION.search(prompt)
+    return [math.log(max(confidence(m.group(0)), 1e-12)), 0.0] if m else [0.0]
 
 
 def confidence(question: str) -> float:
@@ -36,11 +45,17 @@ def make_question(i: int) -> tuple[str, str]:
 
 
 def answer(prompt: str, draw: int | None = None) -> str:
-    """The stand-in's reply to a prompt holding one ``What is A plus B?`` question."""
+    """The stand-in's reply to a prompt holding one ``What is A plus B?`` question.
+
+    Asked for the probability that its answer is right (dontguess's verbal follow-up), it
+    replies with its confidence c to two decimals.
+    """
     m = _QUESTION.search(prompt)
     if m is None:
         return IDK
     c = confidence(m.group(0))
+    if VERBAL_ASK in prompt:
+        return f"{c:.2f}"
     t = _TARGET.search(prompt)
     if t is not None and c <= float(t.group(1)):
         return IDK

@@ -40,7 +40,7 @@ from pathlib import Path
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin_model import answer
+from standin_model import answer, answer_logprobs
 
 FAULTS = ("429", "500", "hang", "drop", "malformed")
 
@@ -59,19 +59,22 @@ class State:
         self.bodies: list[dict] = []
 
 
-def _choice(i: int, text: str, chat: bool) -> dict:
+def _choice(i: int, text: str, chat: bool, logprobs: list[float] | None = None) -> dict:
+    out: dict = {"index": i, "finish_reason": "stop"}
     if chat:
-        return {
-            "index": i,
-            "message": {"role": "assistant", "content": text},
-            "finish_reason": "stop",
-        }
-    return {"index": i, "text": text, "finish_reason": "stop"}
+        out["message"] = {"role": "assistant", "content": text}
+    else:
+        out["text"] = text
+    if logprobs is not None:  # asked with "logprobs": as OpenAI returns them
+        tokens = [{"token": f"t{k}", "logprob": lp} for k, lp in enumerate(logprobs)]
+        out["logprobs"] = {"content": tokens} if chat else {"token_logprobs": logprobs}
+    return out
 
 
-def _reply(body: dict, texts: list[str], chat: bool) -> bytes:
+def _reply(body: dict, texts: list[str], chat: bool, prompt: str = "") -> bytes:
+    lp = answer_logprobs(prompt) if body.get("logprobs") else None
     # listed in reverse: clients must order choices by "index", not by position
-    choices = [_choice(i, t, chat) for i, t in enumerate(texts)][::-1]
+    choices = [_choice(i, t, chat, lp) for i, t in enumerate(texts)][::-1]
     doc = {
         "id": "standin",
         "object": "chat.completion" if chat else "text_completion",
@@ -143,7 +146,7 @@ async def completions(request: web.Request) -> web.StreamResponse:
     st.answered[key] += 1
     seed = int(body.get("seed") or 0)
     texts = [answer(prompt, seed + j if st.args.sampled else None) for j in range(n)]
-    return web.Response(body=_reply(body, texts, chat), content_type="application/json")
+    return web.Response(body=_reply(body, texts, chat, prompt), content_type="application/json")
 
 
 async def stats(request: web.Request) -> web.Response:

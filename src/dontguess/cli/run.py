@@ -167,6 +167,8 @@ def register(subparsers: Any) -> None:
     a("--max-tokens", type=int, default=256, help="default 256")
     a("--seed", type=int, help="the server's sampling seed (sample i gets seed+i)")
     a("--logprobs", action="store_true", help="ask for per-token log-probabilities")
+    a("--confidence", type=_words, default=[], metavar="NAMES",
+      help="confidences as columns: logprob,verbal,agreement (docs/confidence.md)")  # fmt: skip
     a("--timeout", type=float, default=120.0, help="seconds per request (default 120)")
     a("--max-reply-mb", type=float, default=8.0, metavar="MIB", help="reply size cap (default 8)")
     a("--max-retries", type=int, default=6, help="retries of 429/5xx/time-outs (default 6)")
@@ -359,13 +361,18 @@ def _spec(
         from dontguess.errors import InputError
 
         raise InputError(f"--rubric {args.rubric} --targets {args.targets} gives no condition")
+    from dontguess.runner._confidence import check_estimators
+
+    confidence = check_estimators(args.confidence, args.samples)  # run --confidence
     generation = {
         "api": args.api,
         "temperature": args.temperature,
         "max_tokens": args.max_tokens,
         "seed": args.seed,
-        "logprobs": args.logprobs,
+        "logprobs": args.logprobs or "logprob" in confidence,
     }
+    if confidence:  # absent without --confidence, so earlier runs still resume
+        generation["confidence"] = confidence
     if args.n_per_request > 1:  # absent at 1, so runs made before the option still resume
         generation["n_per_request"] = args.n_per_request
     from dontguess.backends.registry import parse_body_fields

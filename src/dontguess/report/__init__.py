@@ -54,6 +54,7 @@ def build_html(
     """
     from dontguess.report import _figures as fig
     from dontguess.report import _render as r
+    from dontguess.report._policies import policies_parts
 
     parts: list[Markup] = [
         r.overview_section(table, sources),
@@ -71,6 +72,7 @@ def build_html(
                 calibration, fig.reliability_svg(reliability), fig.risk_coverage_svg(risk)
             )
         )
+    parts.extend(policies_parts(table, rows))  # issue 11: abstention policies, if any
     parts.append(r.answers_section(table, per_verdict=per_verdict))
     return page(title, parts)
 

@@ -63,6 +63,7 @@ from dontguess.backends.base import Backend, TransientBackendError
 from dontguess.errors import InputError, StoreError
 from dontguess.records import Graded, GradedTable, Item, Reply, RunSpec
 from dontguess.runner._cache import ResponseCache, serve
+from dontguess.runner._confidence import add_confidences
 from dontguess.runner._grade import (
     GRADE_IN_THREAD_CHARS,
     GradeLike,
@@ -349,6 +350,9 @@ async def _run_locked(
     journal.close()
     t2 = time.perf_counter()
     records, grading = await grade_journaled(jobs, replies, grader, out)
+    records = await add_confidences(  # run --confidence: confidence_* columns
+        spec, [b for b, _, _ in planned], jobs, replies, records, out.journal_path, options.policy
+    )
     t3 = time.perf_counter()
     table = GradedTable.from_records(records)
     summary = _summary(table, replies, counts, _score_targets(spec, options))

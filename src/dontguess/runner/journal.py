@@ -58,8 +58,8 @@ __all__ = [
 BATCH_ROWS = 64
 BATCH_SECONDS = 0.05
 
-#: The journal's tables: model replies, judge replies.
-JOURNAL_TABLES = ("replies", "judge_replies")
+#: The journal's tables: model replies, judge replies, verbal-confidence follow-ups.
+JOURNAL_TABLES = ("replies", "judge_replies", "verbal_replies")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS {table} (
