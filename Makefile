@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= test,report,corpus,spark,lab,datasets
+EXTRAS ?= test,report,corpus,spark,lab,datasets,inspect,lm-eval,trl
 STAMP  := $(VENV)/.installed-$(shell echo "$(EXTRAS)" | tr ',' '-')
 
 .PHONY: demo test lint typecheck pytest bench clean venv

@@ -48,6 +48,8 @@ SKIP: list[tuple[str, str]] = [
     (r"spark://", "needs a Spark cluster"),
     (r"--spill-dir /scratch", "a cluster's scratch folder"),
     (r"--engine spark", "starts a JVM (about a minute): run with -m slow"),
+    (r"^([A-Z_]+=\S+ )*(inspect eval|lm_eval)\b", "needs a model server (tests/integrations)"),
+    (r"grpo_confidence_target\.py", "trains (about 30 s): tests/integrations/test_trl.py"),
 ]
 
 #: (regex, reason): run, but the shown output is not compared.
@@ -174,7 +176,7 @@ def _options(text: str) -> list[tuple[str, list[str]]]:
     found = []
     flat = text.replace("\\\n", " ")
     for line in flat.splitlines():
-        match = re.search(r"(?:^|[\s/$])dontguess((?: [a-z][\w-]*)*)(.*)", line)
+        match = re.search(r"(?:^|[\s/$])dontguess(?![\w.-])((?: [a-z][\w-]*)*)(.*)", line)
         if not match:
             continue
         words = match.group(1).split()

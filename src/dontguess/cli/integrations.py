@@ -13,9 +13,10 @@ for lm_eval --include_path (tasks dontguess_simpleqa_closed, dontguess_simpleqa_
 _t0.5, _t0.75, _t0.9 and the group dontguess_simpleqa; see docs/integrations.md).
 
 example:
+  TASKS=$(dontguess integrations lm-eval-path)
   lm_eval --model local-chat-completions --apply_chat_template \\
       --model_args model=MODEL,base_url=http://127.0.0.1:8000/v1/chat/completions \\
-      --include_path "$(dontguess integrations lm-eval-path)" --tasks dontguess_simpleqa \\
+      --include_path "$TASKS" --tasks dontguess_simpleqa \\
       --metadata '{"dataset": "questions.jsonl"}' --log_samples --output_path out
 """
 
