@@ -58,7 +58,9 @@ def test_column_grader_by_group_table(labelled: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--grader", "judge"], "--grader must be 'rules' or 'column:NAME'"),
+        (["--grader", "judge"], "--grader judge needs a judge: add --judge SPEC"),
+        (["--grader", "oracle"], "--grader must be 'rules', 'judge', 'cascade' or 'column:NAME'"),
+        (["--limit", "0"], "--limit must be >= 1, got 0"),
         (["--reference", "column:nope"], "missing column 'nope'"),
         (["--bootstrap", "-1"], "--bootstrap must be >= 0, got -1"),
     ],
@@ -86,3 +88,39 @@ def test_shared_set(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> No
     (report,) = json.loads(capsys.readouterr().out)["groups"]
     assert report["n"] == 56 and report["labels"] == ["correct", "incorrect", "abstained"]
     assert sum(map(sum, report["confusion"])) == 56
+
+
+def _judge(*args: str):  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standin"))
+    from judge_fixture import judge_standin
+
+    return judge_standin(*args)
+
+
+@pytest.mark.parametrize(("mode", "asked"), [("judge", 4), ("cascade", 1)])
+def test_a_real_judge_server_grades(
+    labelled: Path, capsys: pytest.CaptureFixture[str], mode: str, asked: int
+) -> None:
+    # The stand-in judge labels by whether the reply holds the gold: the Pittsburgh paraphrase
+    # is INCORRECT to it; the cascade sends it only the one reply the rules leave open.
+    with _judge() as server:
+        args = ["grade-check", "--file", str(labelled), "--grader", mode, "--judge",
+                f"openai:judge@{server.url}", "--bootstrap", "0", "--format", "json"]  # fmt: skip
+        assert main(args) == 0
+        stats = server.stats()
+    (report,) = json.loads(capsys.readouterr().out)["groups"]
+    assert report["confusion"] == [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
+    assert stats["received"] == asked
+
+
+def test_an_unusable_judge_is_one_clear_error(
+    labelled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with _judge("--fault", "http-401") as server:
+        url = server.url
+        code = main(["grade-check", "--file", str(labelled), "--grader", "judge",
+                     "--judge", f"openai:judge@{url}"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "the judge cannot be used" in err and "Traceback" not in err

@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+from dontguess.cli._grade_check_judge import JUDGE_MODES
 from dontguess.errors import InputError
 from dontguess.grading.check import UNGRADED, CheckReport
 from dontguess.records import Item
@@ -31,13 +32,35 @@ def _grader_label(grader: str, item: Item, reply: str, row: dict[str, Any] | Non
 
 
 def _check_grader(spec: str, has_file: bool) -> str:
-    if spec == "rules":
+    if spec == "rules" or spec in JUDGE_MODES:
         return spec
     if spec.startswith("column:") and len(spec) > len("column:"):
         if not has_file:
             raise InputError(f"--grader {spec} needs --file (shared sets have no grader column)")
         return spec
-    raise InputError(f"--grader must be 'rules' or 'column:NAME', got {spec!r}")
+    raise InputError(f"--grader must be 'rules', 'judge', 'cascade' or 'column:NAME', got {spec!r}")
+
+
+def _grader_labels(
+    grader: str,
+    args: argparse.Namespace,
+    pairs: list[tuple[Item, str]],
+    rows: list[dict[str, Any] | None],
+) -> list[str]:
+    """The grader's label of every ``(item, reply)``; the judge is asked in one batch."""
+    if grader in JUDGE_MODES:
+        from dontguess.cli._grade_check_judge import judge_labels
+
+        return judge_labels(args, grader, pairs)
+    return [_grader_label(grader, i, t, r) for (i, t), r in zip(pairs, rows, strict=True)]
+
+
+def _limited(rows: list[Any], args: argparse.Namespace) -> list[Any]:
+    """The first ``--limit`` rows (all without it)."""
+    limit = getattr(args, "limit", None)
+    if limit is not None and limit < 1:
+        raise InputError(f"--limit must be >= 1, got {limit}")
+    return rows if limit is None else rows[:limit]
 
 
 def labelled_rows(args: argparse.Namespace) -> tuple[list[Row], tuple[str, ...]]:
@@ -48,11 +71,13 @@ def labelled_rows(args: argparse.Namespace) -> tuple[list[Row], tuple[str, ...]]
     from dontguess.grading._reference import REFERENCE_SETS, read_reference
 
     rows = read_reference(args.set_name, reference=args.reference, data_dir=args.data_dir)
+    rows = _limited(rows, args)
     spec = REFERENCE_SETS[args.set_name]
-    out = []
-    for r in rows:
-        label = _grader_label(grader, r.item, r.reply, None)
-        out.append((r.item.id, r.label, spec.fold.get(label, label), r.group))
+    labels = _grader_labels(grader, args, [(r.item, r.reply) for r in rows], [None] * len(rows))
+    out = [
+        (r.item.id, r.label, spec.fold.get(label, label), r.group)
+        for r, label in zip(rows, labels, strict=True)
+    ]
     return out, spec.labels
 
 
@@ -75,7 +100,7 @@ def _file_rows(args: argparse.Namespace, grader: str) -> tuple[list[Row], tuple[
 
     column = (args.reference or "column:label").removeprefix("column:")
     path = str(args.file)
-    out = []
+    read = []
     for line, row in read_rows(args.file):
         for key in ("question", "reply", column):
             if key not in row:
@@ -87,7 +112,14 @@ def _file_rows(args: argparse.Namespace, grader: str) -> tuple[list[Row], tuple[
             )
         item = Item(id=str(row.get("item_id", line)), question=str(row["question"]),
                     answers=_answers(row.get("answers"), path, line))  # fmt: skip
-        pred = _grader_label(grader, item, str(row["reply"] or ""), row)
+        read.append((line, row, item, label))
+    read = _limited(read, args)
+    if not read:
+        raise InputError("no rows", path=path)
+    pairs = [(item, str(row["reply"] or "")) for _, row, item, _ in read]
+    preds = _grader_labels(grader, args, pairs, [row for _, row, _, _ in read])
+    out = []
+    for (line, row, item, label), pred in zip(read, preds, strict=True):
         if pred not in (*_KNOWN, UNGRADED):
             raise InputError(
                 f"grader label must be one of {', '.join(_KNOWN)} or empty, got {pred!r}",
@@ -95,8 +127,6 @@ def _file_rows(args: argparse.Namespace, grader: str) -> tuple[list[Row], tuple[
                 line=line,
             )
         out.append((item.id, label, pred, str(row.get(args.by, "all"))))
-    if not out:
-        raise InputError("no rows", path=path)
     seen = {r[1] for r in out} | {r[2] for r in out} - {UNGRADED}
     return out, tuple(label for label in _KNOWN if label in seen)
 
@@ -109,9 +139,11 @@ def export_rows(args: argparse.Namespace, out: Any) -> None:
         raise InputError("--export works with --set (a --file already has its rows)")
     spec = REFERENCE_SETS[args.set_name]
     rows = read_reference(args.set_name, reference=args.reference, data_dir=args.data_dir)
+    rows = _limited(rows, args)
+    grader = _check_grader(args.grader, False)
+    labels = _grader_labels(grader, args, [(r.item, r.reply) for r in rows], [None] * len(rows))
     lines = []
-    for r in rows:
-        label = _grader_label(args.grader, r.item, r.reply, None)
+    for r, label in zip(rows, labels, strict=True):
         lines.append(json.dumps({
             "item_id": r.item.id, "question": r.item.question, "answers": list(r.item.answers),
             "reply": r.reply, "label": r.label, "group": r.group,

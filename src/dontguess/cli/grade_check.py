@@ -36,6 +36,8 @@ examples:
   dontguess grade-check --set triviaqa_persona --reference human
   dontguess grade-check --set evouna --export evouna.jsonl
   dontguess grade-check --file evouna.jsonl --grader column:grader --by group
+  dontguess grade-check --set evouna --limit 500 --grader cascade \
+      --judge openai:MODEL@http://127.0.0.1:8000/v1
 """
 
 
@@ -54,8 +56,35 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--grader",
         default="rules",
-        metavar="rules|column:NAME",
-        help="who grades: the rules (default) or a label column of --file",
+        metavar="rules|judge|cascade|column:NAME",
+        help="who grades: the rules (default), the --judge alone, the rules then the judge "
+        "for what they leave open, or a label column of --file",
+    )
+    p.add_argument("--judge", metavar="SPEC", help="LLM judge model spec (--grader judge|cascade)")
+    p.add_argument(
+        "--judge-api-key",
+        metavar="KEY",
+        help="judge key (prefer $DONTGUESS_JUDGE_API_KEY, else $OPENAI_API_KEY; never stored)",
+    )
+    p.add_argument(
+        "--judge-max-tokens",
+        type=int,
+        default=64,
+        metavar="N",
+        help="token budget of one judge reply (default 64)",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        metavar="N",
+        help="judge requests in flight (default 16)",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="compare only the first N labelled replies (e.g. to bound a judge's cost)",
     )
     p.add_argument(
         "--reference",
