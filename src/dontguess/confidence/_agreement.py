@@ -18,7 +18,7 @@ from dontguess.errors import InputError
 from dontguess.grading import match_answers, normalize_answer
 from dontguess.records import GradedTable, Verdict, verdict_code
 
-__all__ = ["MAX_SAMPLES", "agreement_column", "agreement_confidence", "answers_agree"]
+__all__ = ["MAX_SAMPLES", "agreement_column", "agreement_confidence", "answers_agree", "has_text"]
 
 #: Most samples per question the agreement estimator accepts (K = 2 … 20).
 MAX_SAMPLES = 20
@@ -29,6 +29,11 @@ def _form(answer: str) -> str:
     """The normalised answer, or its stripped casefold when normalising leaves nothing
     (a bare choice letter "A" is an article to the normaliser)."""
     return normalize_answer(answer) or answer.strip().casefold()
+
+
+def has_text(column: npt.NDArray[np.object_]) -> bool:
+    """Whether some cell of an answer column holds text (vectorised; empty cells are "")."""
+    return bool(np.asarray(column != "", dtype=bool).any())
 
 
 def answers_agree(a: str, b: str, *, question: str = "") -> bool:
@@ -106,7 +111,7 @@ def agreement_column(table: GradedTable) -> npt.NDArray[np.float64]:
     """
     n = len(table)
     out = np.full(n, np.nan)
-    if n and not any(table.answer[table.verdict >= 0]):
+    if n and not has_text(table.answer[table.verdict >= 0]):
         raise InputError("sample agreement needs the answer text, and this table keeps none")
     clusters: dict[tuple[str, str, str, str], list[int]] = {}
     for row in np.flatnonzero(table.verdict >= 0).tolist():

@@ -14,8 +14,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import factorize
-from dontguess.confidence._agreement import agreement_column
+from dontguess._factorize import combine, factorize
+from dontguess.confidence._agreement import agreement_column, has_text
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
 
@@ -29,6 +29,14 @@ _I64 = npt.NDArray[np.int64]
 
 def _parse_column(name: str, col: npt.NDArray[np.object_]) -> _F64:
     """Floats of a text column ("" or None → nan); a bad cell is an InputError naming it."""
+    uniques, codes = factorize(col, sort=False)  # parse each distinct text once
+    try:  # the common case in one vectorised conversion; any doubt → the checking loop
+        blank = np.asarray(uniques == "", dtype=bool)
+        values = np.where(blank, "nan", uniques).astype(np.float64)
+        if not ((values < 0) | (values > 1)).any():
+            return values[codes]
+    except (TypeError, ValueError):
+        pass
     out = np.full(len(col), np.nan)
     for row, cell in enumerate(col.tolist()):
         if cell is None or cell == "" or (isinstance(cell, float) and math.isnan(cell)):
@@ -82,14 +90,19 @@ def estimator_columns(table: GradedTable, *, agreement: bool = True) -> dict[str
 def _question_codes(table: GradedTable) -> _I64:
     """One code per (model, stated_target, style, item_id): the question a record answers."""
     cols = [table.model, table.stated_target, table.style, table.item_id]
-    codes = np.stack([factorize(c, sort=False)[1] for c in cols], axis=1)
-    _, inverse = np.unique(codes, axis=0, return_inverse=True)
+    coded = [factorize(c, sort=False) for c in cols]
+    sizes = [len(u) for u, _ in coded]
+    if math.prod(max(s, 1) for s in sizes) < 2**62:  # one mixed-radix key: a 1-D unique
+        key, _ = combine([c for _, c in coded], sizes, len(table))
+        _, inverse = np.unique(key, return_inverse=True)
+    else:
+        _, inverse = np.unique(np.stack([c for _, c in coded], axis=1), axis=0, return_inverse=True)
     return np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
 def _has_repeats(table: GradedTable) -> bool:
     graded = table.take(table.verdict >= 0)
-    if len(graded) < 2 or not any(graded.answer):
+    if len(graded) < 2 or not has_text(graded.answer):
         return False
     return bool(np.bincount(_question_codes(graded)).max() >= 2)
 

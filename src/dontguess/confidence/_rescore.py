@@ -7,14 +7,16 @@ from :mod:`dontguess.scoring` (one definition of the rule: +1, −t/(1−t), 0).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dontguess.confidence._agreement import agreement_confidence
+from dontguess._bootstrap import check_n_boot
+from dontguess._factorize import factorize
+from dontguess._intervals import check_confidence_level
+from dontguess.confidence._agreement import agreement_confidence, has_text
 from dontguess.confidence._columns import estimator_columns, question_samples
 from dontguess.confidence._policies import (
     consistency_name,
@@ -23,10 +25,11 @@ from dontguess.confidence._policies import (
     threshold_name,
     threshold_policy,
 )
+from dontguess.confidence._scores import NO_PAIRED, paired_fields, score_row
 from dontguess.errors import InputError
 from dontguess.metrics import calibration_report
 from dontguess.records import GradedTable, Verdict, verdict_code
-from dontguess.scoring import DEFAULT_TARGETS, paired_bootstrap, summarize
+from dontguess.scoring import DEFAULT_TARGETS
 from dontguess.scoring._rule import check_target
 from dontguess.scoring._summary import check_table
 
@@ -60,7 +63,7 @@ def _consistency_verdicts(closed: GradedTable, first_v: _I8, spec: str) -> _I8:
             f"{spec} needs {k} samples per question; this run has at most {have} "
             f"(ask with run --samples {k})"
         )
-    if not any(closed.answer[closed.verdict >= 0]):
+    if not has_text(closed.answer[closed.verdict >= 0]):
         raise InputError(f"{spec} compares answers, and this table keeps no answer text")
     agreement = np.full(rows.shape[0], np.nan)
     for q, row in enumerate(rows.tolist()):
@@ -71,27 +74,6 @@ def _consistency_verdicts(closed: GradedTable, first_v: _I8, spec: str) -> _I8:
     return consistency_policy(first_v, agreement, threshold=tau)
 
 
-def _policy_table(
-    model: npt.NDArray[np.object_], item: npt.NDArray[np.object_], verdicts: dict[str, _I8]
-) -> GradedTable:
-    """One closed-rubric record per (policy, question), the policy in a group column."""
-    names = list(verdicts)
-    n_q, n = len(item), len(item) * len(names)
-    policy = np.empty(n, dtype=object)
-    policy[:] = [name for name in names for _ in range(n_q)]
-    verdict = np.concatenate([verdicts[name] for name in names]) if names else np.empty(0, np.int8)
-    empty = np.empty(n, dtype=object)
-    empty[:] = [""] * n
-    reason = empty.copy()
-    reason[verdict < 0] = "no decision"
-    return GradedTable(
-        item_id=np.tile(item, len(names)), model=np.tile(model, len(names)),
-        stated_target=np.full(n, np.nan), style=empty, sample=np.zeros(n, dtype=np.int64),
-        verdict=verdict.astype(np.int8), confidence=np.full(n, np.nan),
-        ungraded_reason=reason, answer=empty, groups={"policy": policy},
-    )  # fmt: skip
-
-
 def _prompted(table: GradedTable, t: float) -> tuple[npt.NDArray[Any], npt.NDArray[Any], _I8]:
     """Per question, the first graded sample's verdict under the open rubric at stated t."""
     at = table.take(np.isclose(table.stated_target, t, rtol=0, atol=1e-12))
@@ -99,6 +81,20 @@ def _prompted(table: GradedTable, t: float) -> tuple[npt.NDArray[Any], npt.NDArr
         at = at.take(at.style == "penalty")  # both styles asked: compare with the penalty form
     first = question_samples(at, 1)[:, 0]
     return at.model[first], at.item_id[first], at.verdict[first]
+
+
+def _rows_by_model(model: npt.NDArray[Any]) -> dict[str, npt.NDArray[np.int64]]:
+    """Row indices of each model, by model name (sorted)."""
+    names, codes = factorize(model)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {str(n): order[bounds[k] : bounds[k + 1]] for k, n in enumerate(names)}
+
+
+def _align(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], ...]:
+    """Indices into ``a`` and ``b`` of the item ids both hold."""
+    _, ia, ib = np.intersect1d(a.astype(str), b.astype(str), return_indices=True)
+    return ia, ib
 
 
 def _pick(columns: dict[str, npt.NDArray[np.float64]], wanted: Sequence[str] | None) -> list[str]:
@@ -116,56 +112,8 @@ def _consistency_specs(closed: GradedTable, consistency: Sequence[str] | None) -
     if consistency is not None:
         return list(consistency)
     rows = question_samples(closed, 2)
-    repeated = rows.size and bool((rows[:, 1] >= 0).any()) and any(closed.answer)
+    repeated = rows.size and bool((rows[:, 1] >= 0).any()) and has_text(closed.answer)
     return ["consistency@2"] if repeated else []
-
-
-def _paired(tab: GradedTable, prompted: GradedTable, t: float, boot: int, seed: int,
-            level: float) -> dict[str, Any]:  # fmt: skip
-    """Paired bootstrap of policy − prompted on the questions both decided."""
-    none: dict[str, Any] = {"prompted_score": None, "difference": None,
-                            "difference_ci_low": None, "difference_ci_high": None,
-                            "p_value": None, "n_paired": 0}  # fmt: skip
-    if boot < 1 or len(prompted) == 0:
-        return none
-    a, b = tab.take(tab.verdict >= 0), prompted.take(prompted.verdict >= 0)
-    if len(a) == 0 or len(b) == 0 or not np.isin(a.item_id, b.item_id).any():
-        return none
-    out = paired_bootstrap(a, b, target=t, n_boot=boot, seed=seed, confidence_level=level)
-    return {"prompted_score": out["score_b"], "difference": out["difference"],
-            "difference_ci_low": out["ci_low"], "difference_ci_high": out["ci_high"],
-            "p_value": out["p_value"], "n_paired": out["n_items"]}  # fmt: skip
-
-
-def _row(r: dict[str, Any], t: float) -> dict[str, Any]:
-    """A policy row from a :func:`summarize` row: counts are questions."""
-    keys = ("n_correct", "n_incorrect", "n_abstained", "score", "score_ci_low", "score_ci_high")
-    return {
-        "model": r["model"],
-        "policy": r["policy"],
-        "scored_target": t,
-        "n_questions": r["n"] + r["n_ungraded"],
-        **{k: r[k] for k in keys},
-        "n_undecided": r["n_ungraded"],
-    }
-
-
-def _rows_at(tab: GradedTable, prompted: GradedTable, t: float, boot: int, seed: int,
-             level: float, order: list[str]) -> list[dict[str, Any]]:  # fmt: skip
-    """Score every policy (and the prompted baseline) at t."""
-    both = [x for x in (tab, prompted) if len(x)]
-    rows = []
-    for part in both:
-        for r in summarize(part, targets=(t,), by=("policy",), bootstrap=boot, seed=seed,
-                           confidence_level=level, zero_division=math.nan):  # fmt: skip
-            row = _row(r, t)
-            if r["policy"] != PROMPTED:
-                mine = tab.take((tab.model == r["model"]) & (tab.groups["policy"] == r["policy"]))
-                base = prompted.take(prompted.model == r["model"]) if len(prompted) else prompted
-                row.update(_paired(mine, base, t, boot, seed, level))
-            rows.append(row)
-    rows.sort(key=lambda r: (r["model"], order.index(r["policy"])))
-    return rows
 
 
 def score_policies(
@@ -191,11 +139,11 @@ def score_policies(
       has two samples per question;
     * ``prompted``: the model's own open-rubric answers at stated t, where the run asked.
 
-    Each row is scored with :func:`dontguess.scoring.summarize` at t:
+    Each row is scored at t with :func:`dontguess.scoring.confidence_target_score`:
     ``score = (C − t/(1−t)·I) / (C + I + A)`` over decided questions, with a percentile
     bootstrap interval over questions (``bootstrap`` replicates; 0 for none). Rows other than
-    ``prompted`` carry a paired bootstrap (:func:`dontguess.scoring.paired_bootstrap`, same
-    questions, same seed) of ``difference = score − prompted_score``: positive means the
+    ``prompted`` carry a paired bootstrap (as :func:`dontguess.scoring.paired_bootstrap`, on
+    the questions both decided) of ``difference = score − prompted_score``: positive means the
     post-hoc policy beats the prompted model. Questions whose first sample was ungraded, or
     whose answer has no confidence, are ``n_undecided`` and excluded from the score.
 
@@ -221,22 +169,38 @@ def score_policies(
     ts = sorted({check_target(t, "targets") for t in targets})
     closed = _closed(table)
     columns = estimator_columns(closed)
-    names = _pick(columns, estimators)
+    estimators_used = _pick(columns, estimators)
     first = question_samples(closed, 1)[:, 0]
     v0 = closed.verdict[first]
+    boot = (check_n_boot(bootstrap), seed, confidence_level)
+    check_confidence_level(confidence_level)
     fixed = {AS_IS: v0}
     for spec in _consistency_specs(closed, consistency):
         fixed[consistency_name(*parse_consistency(spec))] = _consistency_verdicts(closed, v0, spec)
-    order = [PROMPTED, AS_IS, *(threshold_name(e) for e in names), *list(fixed)[1:]]
+    names = [AS_IS, *(threshold_name(e) for e in estimators_used), *list(fixed)[1:]]
+    models, items = closed.model[first], closed.item_id[first]
+    by_model = _rows_by_model(models)
     rows: list[dict[str, Any]] = []
     for t in ts:
         verdicts = dict(fixed)
-        for e in names:
+        for e in estimators_used:
             verdicts[threshold_name(e)] = threshold_policy(v0, columns[e][first], target=t)
-        tab = _policy_table(closed.model[first], closed.item_id[first], verdicts)
         p_model, p_item, p_verdict = _prompted(table, t)
-        prompted = _policy_table(p_model, p_item, {PROMPTED: p_verdict})
-        rows.extend(_rows_at(tab, prompted, t, bootstrap, seed, confidence_level, order))
+        p_by_model = _rows_by_model(p_model) if len(p_model) else {}
+        for m, idx in by_model.items():
+            p_idx = p_by_model.get(m)
+            pair = _align(items[idx], p_item[p_idx]) if p_idx is not None and bootstrap else None
+            if p_idx is not None:
+                rows.append(score_row(m, PROMPTED, t, p_verdict[p_idx], *boot))
+            for name in names:
+                v = verdicts[name][idx]
+                row = score_row(m, name, t, v, *boot)
+                if pair is None:
+                    row.update(NO_PAIRED)
+                else:
+                    pv = p_verdict[p_idx][pair[1]]
+                    row.update(paired_fields(f"{m}\x1f{name}\x1f{t!r}", t, v[pair[0]], pv, *boot))
+                rows.append(row)
     return rows
 
 

@@ -12,7 +12,7 @@ from dontguess.records import GradedTable
 from dontguess.scoring._rule import check_target
 from dontguess.scoring._summary import check_table
 
-__all__ = ["paired_bootstrap"]
+__all__ = ["paired_bootstrap", "paired_counts", "totals_score"]
 
 
 def _one_condition(table: GradedTable, name: str) -> None:
@@ -38,7 +38,14 @@ def _item_counts(table: GradedTable) -> tuple[npt.NDArray[np.object_], npt.NDArr
 
 
 def _scores(tot: npt.NDArray[np.float64], pen: float) -> npt.NDArray[np.float64]:
+    """§4's score of (correct, incorrect, abstained) totals, ``(C − pen·I) / (C + I + A)``."""
     return np.asarray((tot[..., 0] - pen * tot[..., 1]) / tot[..., :3].sum(axis=-1))
+
+
+def totals_score(tot: npt.NDArray[np.float64], target: float) -> npt.NDArray[np.float64]:
+    """The score at target t of each row of (correct, incorrect, abstained) totals, e.g.
+    bootstrap replicates (for callers holding totals rather than verdicts)."""
+    return _scores(tot, check_target(target) / (1.0 - check_target(target)))
 
 
 def paired_bootstrap(
@@ -89,10 +96,23 @@ def paired_bootstrap(
     if ia.size == 0:
         raise ValueError("the two tables have no graded item in common")
     both = np.hstack([counts_a[ia], counts_b[ib]])  # (m, 6)
+    return paired_counts(both, pen, n_boot, np.random.default_rng(seed), confidence_level)
+
+
+def paired_counts(
+    both: npt.NDArray[np.float64],
+    pen: float,
+    n_boot: int,
+    rng: np.random.Generator,
+    confidence_level: float,
+) -> dict[str, float]:
+    """:func:`paired_bootstrap` on per-item counts already aligned: ``both`` is (m, 6), the
+    (correct, incorrect, abstained) counts of A then of B for each common item (checked
+    arguments; ``pen`` = t/(1−t)). Also used by :mod:`dontguess.confidence`."""
     total = both.sum(axis=0)
     score_a, score_b = float(_scores(total[:3], pen)), float(_scores(total[3:], pen))
     diff = score_a - score_b
-    reps = resample_totals(both, n_boot, np.random.default_rng(seed))  # (B, 6)
+    reps = resample_totals(both, n_boot, rng)  # (B, 6)
     d_star = _scores(reps[:, :3], pen) - _scores(reps[:, 3:], pen)
     lo, hi = percentile_interval(d_star, confidence_level)
     extreme = np.count_nonzero(np.abs(d_star - diff) >= abs(diff) - 1e-12)
@@ -101,7 +121,7 @@ def paired_bootstrap(
         "ci_low": float(lo),
         "ci_high": float(hi),
         "p_value": float((1 + extreme) / (n_boot + 1)),
-        "n_items": int(ia.size),
+        "n_items": int(both.shape[0]),
         "score_a": score_a,
         "score_b": score_b,
     }
