@@ -6,7 +6,14 @@ import math
 from pathlib import Path
 
 import pytest
-from tests.importers.logs import inspect_sample, lm_line, write_eval, write_inspect_json, write_lm
+from tests.importers.logs import (
+    inspect_header,
+    inspect_sample,
+    lm_line,
+    write_eval,
+    write_inspect_json,
+    write_lm,
+)
 
 from dontguess.importers import detect_format, read_inspect, read_lm_eval, read_log, read_logs
 from dontguess.importers.inspect_log import grade_value
@@ -114,3 +121,21 @@ def test_read_logs_concatenates_and_validates_format(tmp_path: Path) -> None:
     assert read_logs([a, b]).model.tolist() == ["a", "b"]
     with pytest.raises(ValueError, match="log format must be one of"):
         read_log(a, fmt="csv")
+
+
+def test_inspect_eval_compressed_with_zstandard_reads(tmp_path: Path) -> None:
+    # inspect_ai 0.3.285 writes its .eval archives with zip method 93 (Zstandard), which
+    # Python 3.11's zipfile cannot open on its own ("compression method is not supported").
+    import json
+    import zipfile
+
+    pytest.importorskip("zipfile_zstd")
+    path = tmp_path / "z.eval"
+    samples = [inspect_sample(1, "C"), inspect_sample(2, "I"), inspect_sample(3, "N")]
+    with zipfile.ZipFile(path, "w", compression=93) as z:
+        z.writestr("header.json", json.dumps(inspect_header()))
+        for s in samples:
+            z.writestr(f"samples/{s['id']}_epoch_{s['epoch']}.json", json.dumps(s))
+    with zipfile.ZipFile(path) as z:
+        assert {i.compress_type for i in z.infolist()} == {93}
+    assert read_log(path).verdict.tolist() == [0, 1, 2]  # C, I, N

@@ -90,6 +90,28 @@ def _member(archive: zipfile.ZipFile, name: str, where: str) -> Any:
     return load_json(data, where, what=name)
 
 
+#: The zip compression method number of Zstandard (inspect_ai >= 0.3.2xx writes .eval so).
+_ZSTD = 93
+
+
+def _teach_zstd(archive: zipfile.ZipFile, where: str) -> None:
+    """Let ``zipfile`` read Zstandard members, as inspect_ai itself does.
+
+    Python < 3.14's zipfile knows no method 93; the ``zipfile-zstd`` package (installed with
+    inspect_ai, and with ``dontguess[inspect]``) registers it when imported.
+    """
+    if not any(info.compress_type == _ZSTD for info in archive.infolist()):
+        return
+    try:
+        import zipfile_zstd  # type: ignore[import-untyped]  # noqa: F401  (registers method 93)
+    except ImportError:
+        raise InputError(
+            "this .eval archive is compressed with Zstandard; to read it: "
+            "pip install 'dontguess[inspect]' (or zipfile-zstd)",
+            path=where,
+        ) from None
+
+
 def _natural(name: str) -> list[Any]:
     """Sort key putting ``samples/2_epoch_1.json`` before ``samples/10_epoch_1.json``."""
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name)]
@@ -99,6 +121,7 @@ def _read_zip(path: Path) -> tuple[dict[str, Any], list[Any]]:
     where = str(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            _teach_zstd(archive, where)
             names = archive.namelist()
             head = "header.json" if "header.json" in names else "_journal/start.json"
             if head not in names:
