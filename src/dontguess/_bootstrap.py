@@ -96,9 +96,15 @@ def cluster_counts(
     """Per (group, item) cluster: its group and its (correct, incorrect, abstained) counts.
 
     Only graded records (verdict 0/1/2) should be passed. Clusters come sorted by group, then
-    item, so each group's clusters are one contiguous block.
+    item, so each group's clusters are one contiguous block. When the (group, item) range is
+    at most a third of the records, clusters are counted densely (no sort).
     """
     key = group * max(n_items, 1) + item
+    span = (int(group.max()) + 1) * max(n_items, 1) if key.size else 0
+    if 3 * span <= max(key.size, 1 << 16):  # dense: count every possible cluster, keep the used
+        cells = np.bincount(key * 3 + verdict, minlength=3 * span).reshape(span, 3)
+        keys = np.flatnonzero(cells.any(axis=1))
+        return keys // max(n_items, 1), cells[keys].astype(np.float64)
     keys, inverse = np.unique(key, return_inverse=True)
     counts = np.bincount(inverse * 3 + verdict.astype(np.int64), minlength=keys.size * 3)
     return keys // max(n_items, 1), counts.reshape(keys.size, 3).astype(np.float64)

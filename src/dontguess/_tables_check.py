@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._tables_io import Where, string_array
+from dontguess._factorize import coded, coded_constant, codes_of
+from dontguess._tables_codes import encode, first_valid, show
+from dontguess._tables_io import Where
 from dontguess._tables_unique import Codes
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
@@ -61,8 +63,8 @@ def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
         )
     n = table.num_rows
     verdict = _verdicts(table.column("verdict"), where)
-    item_id, items, item_codes = _required_text(table, "item_id", where)
-    model, models, model_codes = _required_text(table, "model", where)
+    item_id = _required_text(table, "item_id", where)
+    model = _required_text(table, "model", where)
     target = _floats(table, "stated_target", where, n)
     _check_range(target, "stated_target", where, upper_open=True)
     confidence = _floats(table, "confidence", where, n)
@@ -88,163 +90,52 @@ def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
         answer=answer,
         groups=groups,
     )
-    return records, Codes(items, item_codes, models, model_codes)
+    return records, Codes(*_codes(item_id), *_codes(model))
+
+
+def _codes(column: npt.NDArray[np.object_]) -> tuple[Any, Any]:
+    known = codes_of(column)
+    assert known is not None
+    return known
 
 
 def text(
     column: Any, name: str, where: Where, *, nested_ok: bool = True
 ) -> npt.NDArray[np.object_]:
-    """A pyarrow column as an object array of ``str`` (null → ``""``; nested → JSON text).
-
-    Goes through ``to_pylist`` on purpose: pyarrow's numpy conversions import pandas (seconds
-    of start-up for a small file).
+    """A pyarrow column as a read-only :class:`CodedArray` of ``str`` (null → ``""``; nested →
+    JSON text), carrying its dictionary codes (only the distinct values become Python objects).
     """
-    uniques, codes = _encode(strings(column, name, where, nested_ok=nested_ok))
-    table = _objects(["" if u is None else u for u in uniques])
-    out: npt.NDArray[np.object_] = table[codes]
-    return out
-
-
-def _encode(column: Any) -> tuple[list[Any], npt.NDArray[np.intp]]:
-    """Distinct values (``None`` last, for nulls) and each row's index into them.
-
-    Dictionary-encodes in pyarrow, so only the distinct values become Python objects.
-    """
-    import pyarrow.compute as pc
-
-    if hasattr(column, "combine_chunks"):
-        column = column.combine_chunks()
-    encoded = pc.dictionary_encode(column)
-    uniques: list[Any] = encoded.dictionary.to_pylist()
-    codes = _int_values(encoded.indices, missing=len(uniques))
-    if encoded.null_count:
-        uniques.append(None)
-    return uniques, codes
-
-
-def _int_values(array: Any, *, missing: int) -> npt.NDArray[np.intp]:
-    """An integer pyarrow array as numpy (nulls → ``missing``), read from its buffers."""
-    size = array.offset + len(array)
-    validity, data = array.buffers()
-    dtype = np.dtype(array.type.to_pandas_dtype())
-    values = np.frombuffer(data, dtype=dtype, count=size)[array.offset :].astype(np.intp)
-    if array.null_count:
-        raw = np.frombuffer(validity, dtype=np.uint8)
-        valid = np.unpackbits(raw, count=size, bitorder="little")[array.offset :]
-        values[valid == 0] = missing
-    return values
-
-
-def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def strings(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Any:
-    """Column ``name`` as pyarrow strings; any type that is not text is an error naming a row.
-
-    Numbers, booleans, dates become their text; binary must be UTF-8; arrays and objects
-    become JSON text when ``nested_ok``, else are an error.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kind = column.type
-    if pa.types.is_dictionary(kind):
-        return strings(column.cast(kind.value_type), name, where, nested_ok=nested_ok)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return column
-    if pa.types.is_nested(kind):
-        if nested_ok:
-            return string_array(_json_text(v) for v in column.to_pylist())
-        row = _first_valid(column)
-        raise where.error(row, f"{name} must be a single value, got {_show(column[row])}")
-    try:
-        return pc.cast(column, pa.string())
-    except pa.ArrowInvalid:
-        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
-            row, value = _first_bad_utf8(column)
-            raise where.error(row, f"{name} is not UTF-8 text: {value!r}") from None
-        raise
-    except pa.ArrowNotImplementedError:
-        raise InputError(
-            f"column {name!r} has type {kind}, which cannot be read as text", path=where.path
-        ) from None
-
-
-def _json_text(value: Any) -> str:
-    import json
-
-    if value is None:
-        return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _first_valid(column: Any) -> int:
-    import pyarrow.compute as pc
-
-    return max(int(pc.index(pc.is_valid(column), True).as_py()), 0)
-
-
-def _first_bad_utf8(column: Any) -> tuple[int, bytes]:
-    for row, value in enumerate(column.to_pylist()):
-        try:
-            if value is not None:
-                value.decode("utf-8")
-        except UnicodeDecodeError:
-            return row, value[:60]
-    return 0, b""
-
-
-def _show(scalar: Any) -> str:
-    """A short repr of one value for an error message."""
-    value = scalar.as_py()
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return encode(column, name, where, nested_ok=nested_ok).text()
 
 
 def _text_or_blank(
     table: Any, name: str, where: Where, n: int, *, nested_ok: bool = True
 ) -> npt.NDArray[np.object_]:
     if name not in table.column_names:
-        out = np.empty(n, dtype=object)
-        out[:] = ""
-        return out
+        return coded_constant("", n)
     return text(table.column(name), name, where, nested_ok=nested_ok)
 
 
-def _required_text(
-    table: Any, name: str, where: Where
-) -> tuple[npt.NDArray[np.object_], list[Any], npt.NDArray[np.intp]]:
-    """Non-empty text, with its distinct values and each record's code."""
-    uniques, codes = _encode(strings(table.column(name), name, where))
-    lookup = _objects(["" if u is None else u for u in uniques])
-    values: npt.NDArray[np.object_] = lookup[codes]
-    empty = [k for k, u in enumerate(uniques) if not u]
-    if empty:
-        raise where.error(int(np.flatnonzero(np.isin(codes, empty))[0]), f"empty {name}")
-    return values, uniques, codes
-
-
-def _lower_words(column: Any, name: str, where: Where) -> Any:
-    """Trimmed, lower-cased text of each value (a pyarrow string column; null stays null)."""
-    import pyarrow.compute as pc
-
-    return pc.utf8_lower(pc.utf8_trim_whitespace(strings(column, name, where)))
+def _required_text(table: Any, name: str, where: Where) -> npt.NDArray[np.object_]:
+    """Non-empty text (a :class:`CodedArray`)."""
+    encoded = encode(table.column(name), name, where)
+    rows = encoded.rows_with([k for k, u in enumerate(encoded.values()) if not u])
+    if rows.size:
+        raise where.error(int(rows[0]), f"empty {name}")
+    return encoded.text()
 
 
 def _verdicts(column: Any, where: Where) -> npt.NDArray[np.int8]:
-    uniques, index = _encode(_lower_words(column, "verdict", where))
+    encoded = encode(column, "verdict", where)
     bad_code = 99
-    table = np.array([_VERDICT_LOOKUP.get(w, bad_code) for w in uniques], dtype=np.int8)
-    codes: npt.NDArray[np.int8] = table[index]
-    bad = np.flatnonzero(codes == bad_code)
+    lookup = [_VERDICT_LOOKUP.get(w, bad_code) for w in encoded.lower_words()]
+    codes: npt.NDArray[np.int8] = np.array(lookup, dtype=np.int8)[encoded.codes]
+    bad = encoded.rows_with([k for k, c in enumerate(lookup) if c == bad_code])
     if bad.size:
         raise where.error(
             int(bad[0]),
             "verdict must be correct, incorrect, abstained, ungraded or empty; "
-            f"got {_show(column[int(bad[0])])}",
+            f"got {show(column[int(bad[0])])}",
         )
     return codes
 
@@ -255,29 +146,35 @@ def _floats(table: Any, name: str, where: Where, n: int) -> npt.NDArray[np.float
     import pyarrow.compute as pc
 
     if name not in table.column_names:
-        return np.full(n, math.nan)
+        missing: npt.NDArray[np.float64] = _constant(math.nan, np.float64, n)
+        return missing
     column = table.column(name)
     kind = column.type
     if pa.types.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
     if pa.types.is_boolean(kind) or pa.types.is_nested(kind):
-        row = _first_valid(column)
-        raise where.error(row, f"{name} must be a number, got {_show(column[row])}")
+        row = first_valid(column)
+        raise where.error(row, f"{name} must be a number, got {show(column[row])}")
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # safe=False: an integer beyond 2**53 rounds; the range checks still catch it
         return _float_values(pc.cast(column, pa.float64(), safe=False))
     if pa.types.is_null(kind):
         return np.full(n, math.nan)
-    uniques, index = _encode(_lower_words(column, name, where))
-    parsed = np.empty(len(uniques))
-    for k, word in enumerate(uniques):
+    encoded = encode(column, name, where)
+    words = encoded.lower_words()
+    parsed = np.empty(len(words))
+    for k, word in enumerate(words):
         try:
             parsed[k] = math.nan if word is None or word in _NULL_WORDS else float(word)
         except ValueError:
-            row = int(np.flatnonzero(index == k)[0])
-            raise where.error(row, f"{name} must be a number, got {_show(column[row])}") from None
-    out: npt.NDArray[np.float64] = parsed[index]
+            rows = encoded.rows_with([k])
+            if not rows.size:  # a dictionary value no row uses
+                parsed[k] = math.nan
+                continue
+            row = int(rows[0])
+            raise where.error(row, f"{name} must be a number, got {show(column[row])}") from None
+    out: npt.NDArray[np.float64] = parsed[encoded.codes]
     return out
 
 
@@ -299,6 +196,30 @@ def _float_values(column: Any) -> npt.NDArray[np.float64]:
     return out
 
 
+def _plain_int64(column: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(column.type == pa.int64())
+
+
+def _int64_values(column: Any) -> npt.NDArray[np.int64]:
+    """An int64 pyarrow column as numpy, null → 0, read from its buffers (no pandas)."""
+    parts = [np.empty(0, dtype=np.int64)]
+    for chunk in getattr(column, "chunks", [column]):
+        size = chunk.offset + len(chunk)
+        if not len(chunk):
+            continue
+        validity, data = chunk.buffers()
+        values = np.frombuffer(data, dtype=np.int64, count=size)[chunk.offset :]
+        if chunk.null_count:
+            raw = np.frombuffer(validity, dtype=np.uint8)
+            valid = np.unpackbits(raw, count=size, bitorder="little")[chunk.offset :]
+            values = np.where(valid == 1, values, 0)
+        parts.append(values)
+    out: npt.NDArray[np.int64] = np.concatenate(parts)
+    return out
+
+
 def _check_range(
     values: npt.NDArray[np.float64], name: str, where: Where, *, upper_open: bool
 ) -> None:
@@ -315,23 +236,42 @@ def _styles(
     table: Any, target: npt.NDArray[np.float64], where: Where, n: int
 ) -> npt.NDArray[np.object_]:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
-    if "style" in table.column_names:
-        uniques, codes = _encode(_lower_words(table.column("style"), "style", where))
-        words = _objects([w or "" for w in uniques])[codes]
-    else:
-        words = np.full(n, "", dtype=object)
-    bad = np.flatnonzero(~np.isin(words, np.array(_STYLES, dtype=object)))
-    if bad.size:
-        row = int(bad[0])
-        raw = _show(table.column("style")[row])
-        raise where.error(row, f"style must be penalty, reward or empty; got {raw}")
     closed = np.isnan(target)
-    words[closed] = ""
-    words[~closed & (words == "")] = "penalty"
-    return words
+    if "style" in table.column_names:
+        encoded = encode(table.column("style"), "style", where)
+        words = [w or "" for w in encoded.lower_words()]
+        bad = encoded.rows_with([k for k, w in enumerate(words) if w not in _STYLES])
+        if bad.size:
+            row = int(bad[0])
+            raw = show(table.column("style")[row])
+            raise where.error(row, f"style must be penalty, reward or empty; got {raw}")
+        lookup = np.array([_STYLES.index(w) if w in _STYLES else 0 for w in words], np.int8)
+        codes = lookup[encoded.codes]
+    else:
+        codes = np.zeros(n, dtype=np.int8)
+    codes[closed] = 0  # closed rubric: no style
+    codes[~closed & (codes == 0)] = 1  # open rubric: penalty unless reward
+    return coded(_STYLES, codes, np.arange(len(_STYLES)))
+
+
+def _constant(value: float, dtype: Any, n: int) -> Any:
+    """``n`` copies of ``value``, read-only and stored once (a column the file does not have)."""
+    return np.broadcast_to(np.array(value, dtype=dtype), (n,))
 
 
 def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
+    if "sample" not in table.column_names:
+        out: npt.NDArray[np.int64] = _constant(0, np.int64, n)
+        return out
+    column = table.column("sample")
+    if _plain_int64(column):  # the common case, checked without a float copy
+        ints = _int64_values(column)
+        bad = np.flatnonzero((ints < 0) | (ints >= SAMPLE_LIMIT))
+        if bad.size:
+            row = int(bad[0])
+            got = show(column[row])
+            raise where.error(row, f"sample must be an integer in [0, 2**53), got {got}")
+        return ints
     values = _floats(table, "sample", where, n)
     values = np.where(np.isnan(values), 0.0, values)
     bad = np.flatnonzero(
@@ -341,7 +281,7 @@ def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
         row = int(bad[0])
         raise where.error(
             row,
-            f"sample must be an integer in [0, 2**53), got {_show(table.column('sample')[row])}",
+            f"sample must be an integer in [0, 2**53), got {show(table.column('sample')[row])}",
         )
     return values.astype(np.int64)
 
@@ -349,11 +289,18 @@ def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
 def _reasons(
     table: Any, verdict: npt.NDArray[np.int8], where: Where, n: int
 ) -> npt.NDArray[np.object_]:
-    reason = _text_or_blank(table, "ungraded_reason", where, n, nested_ok=False)
     graded = verdict != UNGRADED_CODE
-    bad = np.flatnonzero(graded & (reason != ""))
+    if "ungraded_reason" not in table.column_names:
+        if graded.all():
+            return coded_constant("", n)
+        return coded(["", DEFAULT_UNGRADED_REASON], (~graded).astype(np.int8), [0, 1])
+    encoded = encode(table.column("ungraded_reason"), "ungraded_reason", where)
+    values = ["" if v is None else v for v in encoded.values()]
+    given = np.array([v != "" for v in values])[encoded.codes]
+    bad = np.flatnonzero(graded & given)
     if bad.size:
         row = int(bad[0])
-        raise where.error(row, f"a graded record has no ungraded_reason; got {reason[row]!r}")
-    reason[~graded & (reason == "")] = DEFAULT_UNGRADED_REASON
-    return reason
+        got = values[int(encoded.codes[row])]
+        raise where.error(row, f"a graded record has no ungraded_reason; got {got!r}")
+    codes = np.where(graded | given, encoded.codes, len(values))
+    return coded([*values, DEFAULT_UNGRADED_REASON], codes)

@@ -322,12 +322,22 @@ def _read_parquet(path: Path) -> Any:
 
     try:
         # ParquetFile.read, not pq.read_table: the dataset API imports pandas (slow start-up).
+        # Text columns are read as their dictionary pages (codes + distinct values): the
+        # validator works on those, and the strings of each row are never built.
         with pq.ParquetFile(path) as parquet:
+            text = [f.name for f in parquet.schema_arrow if _is_text(f.type)]
+        with pq.ParquetFile(path, read_dictionary=text) as parquet:
             table = parquet.read()
         table.validate(full=True)  # e.g. invalid UTF-8 in a string column
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise InputError(f"cannot read Parquet: {one_line(exc)}", path=str(path)) from None
     return table
+
+
+def _is_text(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def string_array(values: Any, *, null_if_empty: bool = False) -> Any:

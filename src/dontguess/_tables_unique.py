@@ -15,13 +15,14 @@ exactly, so the answer is exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._factorize import CHUNK, column_coder, combine, equals
 from dontguess._tables_io import Where
 from dontguess.records import GradedTable
 
@@ -62,6 +63,8 @@ def check_unique(table: GradedTable, sources: Sequence[Source]) -> None:
     """
     if len(table) < 2:
         return
+    if _dense_check(table, sources):
+        return
     exact = _exact_columns(table, sources)
     hashed = _hash(exact)
     ordered = np.sort(hashed)
@@ -82,6 +85,64 @@ def check_unique(table: GradedTable, sources: Sequence[Source]) -> None:
     _raise(table, sources, later, int(collide[match].min()))
 
 
+def _dense_check(table: GradedTable, sources: Sequence[Source]) -> bool:
+    """Check by a bitmap over every possible key when there are few (False: key space too big).
+
+    The key columns are small codes (item, model, condition, sample); the mixed-radix key of
+    each record marks one cell, chunk by chunk, so no full-length temporary is made. All keys
+    are distinct iff as many cells are marked as there are records.
+    """
+    n = len(table)
+    digits = _digits(table, sources)
+    if digits is None:
+        return False
+    sizes = [size for _, size in digits]
+    radix = math.prod(sizes)
+    if radix > 8 * n + (1 << 16):
+        return False
+    seen = np.zeros(radix, dtype=bool)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        seen[combine([digit(lo, hi) for digit, _ in digits], sizes, hi - lo)[0]] = True
+    if int(np.count_nonzero(seen)) == n:
+        return True
+    key, _ = combine([digit(0, n) for digit, _ in digits], sizes, n)
+    order = np.argsort(key, kind="stable")  # equal keys in file order
+    repeat = np.flatnonzero(key[order][1:] == key[order][:-1]) + 1
+    later = int(order[repeat].min())
+    _raise(table, sources, later, int(np.flatnonzero(key == key[later])[0]))
+    return True
+
+
+Digit = tuple[Callable[[int, int], npt.NDArray[np.int64]], int]
+
+
+def _digits(table: GradedTable, sources: Sequence[Source]) -> list[Digit] | None:
+    """Each key column as (codes of records lo:hi, number of codes); None if sample is large."""
+    n = len(table)
+    items, n_items = _merged([(s.codes.items, s.codes.item_codes) for s in sources])
+    models, n_models = _merged([(s.codes.models, s.codes.model_codes) for s in sources])
+    digits: list[Digit] = [
+        (lambda lo, hi: items[lo:hi].astype(np.int64), n_items),
+        (lambda lo, hi: models[lo:hi].astype(np.int64), n_models),
+    ]
+    target = table.stated_target
+    if not np.isnan(target).all():
+        coder = column_coder(target)
+
+        def condition(lo: int, hi: int) -> npt.NDArray[np.int64]:
+            reward = equals(table.style[lo:hi], "reward") & ~np.isnan(target[lo:hi])
+            return coder.codes(lo, hi) * 2 + reward
+
+        digits.append((condition, 2 * len(coder.uniques)))
+    if table.sample.any():
+        high = int(table.sample.max())
+        if high >= 8 * n:
+            return None
+        digits.append((lambda lo, hi: table.sample[lo:hi].astype(np.int64), high + 1))
+    return digits
+
+
 def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.NDArray[np.int64]]:
     """The key as int64 columns: item and model code; condition; sample (constant ones left out).
 
@@ -89,23 +150,28 @@ def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.ND
     -0.0 as 0.0) with the sign bit set for the reward style (targets are >= 0, so the sign
     bit is free).
     """
-    items = _merged([(s.codes.items, s.codes.item_codes) for s in sources])
-    models = _merged([(s.codes.models, s.codes.model_codes) for s in sources])
+    items = _merged([(s.codes.items, s.codes.item_codes) for s in sources])[0].astype(np.int64)
+    models = _merged([(s.codes.models, s.codes.model_codes) for s in sources])[0]
     columns = [items * (int(models.max()) + 1) + models]
     closed = np.isnan(table.stated_target)
     if not closed.all():
         target = np.where(closed, np.nan, table.stated_target + 0.0).view(np.int64)
-        reward = (table.style == "reward") & ~closed
+        reward = equals(table.style, "reward") & ~closed
         columns.append(np.where(reward, target | np.int64(-(2**63)), target))
     if table.sample.any():
         columns.append(table.sample.astype(np.int64, copy=False))
     return columns
 
 
-def _merged(parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.intp]]]) -> npt.NDArray[np.int64]:
-    """One code per distinct value across files (a dict over the distinct values only)."""
+def _merged(
+    parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.integer[Any]]]],
+) -> tuple[npt.NDArray[np.integer[Any]], int]:
+    """One code per distinct value across files (a dict over the distinct values only).
+
+    Returns the codes and how many there can be.
+    """
     if len(parts) == 1:
-        return parts[0][1].astype(np.int64)
+        return parts[0][1], len(parts[0][0])
     seen: dict[Any, int] = {}
     out = []
     for uniques, codes in parts:
@@ -113,7 +179,7 @@ def _merged(parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.intp]]]) -> npt.
             (seen.setdefault(u, len(seen)) for u in uniques), np.int64, len(uniques)
         )
         out.append(mapping[codes])
-    return np.concatenate(out)
+    return np.concatenate(out), len(seen)
 
 
 def _hash(columns: Sequence[npt.NDArray[np.int64]]) -> U64:

@@ -88,6 +88,7 @@ def read_graded(
         raise InputError("no input files given")
     parts = [_read_one(Path(p)) for p in paths]
     table = concat_graded([t for t, _, _ in parts])
+    _release_arrow_memory()
     if not allow_duplicates:
         sources, start = [], 0
         for part, where, codes in parts:
@@ -95,6 +96,14 @@ def read_graded(
             start += len(part)
         check_unique(table, sources)
     return table
+
+
+def _release_arrow_memory() -> None:
+    """Hand the freed Arrow buffers (the file's table) back to the system: pyarrow's pool keeps
+    them otherwise, and the peak memory of a large ``score`` run would hold both copies."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:

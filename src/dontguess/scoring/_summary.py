@@ -19,7 +19,15 @@ from dontguess._bootstrap import (
     percentile_interval,
     resample_totals,
 )
-from dontguess._factorize import CHUNK, Coder, column_coder, combine, factorize, split_key
+from dontguess._factorize import (
+    CHUNK,
+    Coder,
+    codes_of,
+    column_coder,
+    combine,
+    factorize,
+    split_key,
+)
 from dontguess._intervals import check_confidence_level
 from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
 from dontguess.errors import SchemaError
@@ -58,6 +66,11 @@ class Groups:
         """Group index (row of ``counts``) of each record (needs ``keep_cells=True``)."""
         if self.cell is None:
             raise ValueError("group_table(..., keep_cells=True) is needed for per-record groups")
+        if self.keys.size and int(self.keys[-1]) < max(4 * self.cell.size, 1 << 16):
+            index = np.zeros(int(self.keys[-1]) + 1, dtype=np.int64)  # key -> group, no search
+            index[self.keys] = np.arange(self.keys.size)
+            out: npt.NDArray[np.int64] = index[self.cell >> 2]
+            return out
         return np.searchsorted(self.keys, self.cell // 4).astype(np.int64)
 
 
@@ -191,8 +204,12 @@ def _bootstrap_scores(
 ) -> dict[tuple[int, float], tuple[float, float]]:
     """Percentile CI of the score per (group, score target), items resampled within groups."""
     graded = table.verdict >= 0
-    _, item = factorize(table.item_id[graded])
-    n_items = int(item.max()) + 1 if item.size else 0
+    known = codes_of(table.item_id)  # the reader's codes: no pass over the item ids
+    if known is not None:
+        item, n_items = known[1][graded].astype(np.int64), len(known[0])
+    else:
+        item = factorize(table.item_id[graded], sort=False)[1]
+        n_items = int(item.max()) + 1 if item.size else 0
     cgroup, ccounts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
     blocks = block_bounds(cgroup, [g for g, _ in plan])
     out: dict[tuple[int, float], tuple[float, float]] = {}

@@ -1,0 +1,181 @@
+"""Dictionary codes of one Arrow column: the distinct values as text, and each row's code.
+
+Private to :mod:`dontguess.tables`. Every check of a text column runs on its few distinct
+values; rows are looked at only to name the first bad one. The codes come from pyarrow: a
+Parquet dictionary column is used as it is, any other column goes through
+:func:`pyarrow.compute.dictionary_encode` (numbers, dates and booleans are encoded first and
+only their distinct values turned into text).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dontguess._factorize import CodedArray, coded
+from dontguess._tables_io import Where, string_array
+from dontguess.errors import InputError
+
+__all__ = ["Encoded", "encode", "show", "strings"]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A column as ``dictionary`` (pyarrow strings, k distinct values) and ``codes``.
+
+    ``codes[i]`` is row i's index into the dictionary, ``k`` where the row is null.
+    """
+
+    dictionary: Any
+    codes: npt.NDArray[np.integer[Any]]
+
+    def values(self) -> list[str | None]:
+        """The dictionary as Python text, then ``None`` (the code of null rows)."""
+        out: list[str | None] = self.dictionary.to_pylist()
+        return [*out, None]
+
+    def lower_words(self) -> list[str | None]:
+        """Trimmed, lower-cased :meth:`values` (pyarrow's Unicode rules, on k values only)."""
+        import pyarrow.compute as pc
+
+        out: list[str | None] = pc.utf8_lower(pc.utf8_trim_whitespace(self.dictionary)).to_pylist()
+        return [*out, None]
+
+    def rows_with(self, which: list[int]) -> npt.NDArray[np.intp]:
+        """Rows whose code is one of ``which`` (in row order)."""
+        if not which:
+            return np.empty(0, dtype=np.intp)
+        if len(which) == 1:
+            return np.flatnonzero(self.codes == which[0])
+        return np.flatnonzero(np.isin(self.codes, which))
+
+    def text(self) -> CodedArray:
+        """The rows as a :class:`CodedArray` of ``str`` (null → ``""``)."""
+        import pyarrow.compute as pc
+
+        values = ["" if v is None else v for v in self.values()]
+        order = _indices(pc.array_sort_indices(self.dictionary), missing=-1)
+        return coded(values, self.codes, np.concatenate(([len(values) - 1], order)))
+
+
+def encode(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Encoded:
+    """Dictionary-encode ``column`` as text; a value that cannot be text is an error naming a row.
+
+    Numbers, booleans and dates become their text; binary must be UTF-8; arrays and objects
+    become JSON text when ``nested_ok``, else are an error (see :func:`strings`).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        encoded = column
+    elif pa.types.is_nested(kind) or pa.types.is_null(kind):
+        encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
+    else:
+        try:
+            encoded = pc.dictionary_encode(column)
+        except pa.ArrowNotImplementedError:
+            encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.unify_dictionaries()
+        chunks = encoded.chunks
+    else:
+        chunks = [encoded]
+    if not chunks:
+        return Encoded(pa.array([], pa.string()), np.empty(0, dtype=np.int32))
+    dictionary = chunks[0].dictionary
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        try:
+            dictionary = strings(dictionary, name, where, nested_ok=nested_ok)
+        except (InputError, pa.ArrowException):
+            strings(column, name, where, nested_ok=nested_ok)  # raises, naming the row
+            raise
+    if dictionary.null_count:  # a hand-made dictionary holding null: one empty value instead
+        dictionary = pc.fill_null(dictionary, "")
+    size = len(dictionary)
+    parts = [_indices(chunk.indices, missing=size) for chunk in chunks]
+    codes = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return Encoded(dictionary, codes)
+
+
+def _indices(array: Any, *, missing: int) -> npt.NDArray[np.integer[Any]]:
+    """Dictionary indices as numpy int32 (nulls → ``missing``), read from their buffers."""
+    size = array.offset + len(array)
+    validity, data = array.buffers()
+    if data is None:
+        return np.full(len(array), missing, dtype=np.int32)
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    values = np.frombuffer(data, dtype=dtype, count=size)[array.offset :]
+    out: npt.NDArray[np.integer[Any]] = values.astype(np.int32 if missing < 2**31 - 1 else np.int64)
+    if array.null_count:
+        raw = np.frombuffer(validity, dtype=np.uint8)
+        valid = np.unpackbits(raw, count=size, bitorder="little")[array.offset :]
+        out[valid == 0] = missing
+    return out
+
+
+def strings(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Any:
+    """Column ``name`` as pyarrow strings; any type that is not text is an error naming a row.
+
+    Numbers, booleans, dates become their text; binary must be UTF-8; arrays and objects
+    become JSON text when ``nested_ok``, else are an error.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return strings(column.cast(kind.value_type), name, where, nested_ok=nested_ok)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    if pa.types.is_nested(kind):
+        if nested_ok:
+            return string_array(_json_text(v) for v in column.to_pylist())
+        row = first_valid(column)
+        raise where.error(row, f"{name} must be a single value, got {show(column[row])}")
+    try:
+        return pc.cast(column, pa.string())
+    except pa.ArrowInvalid:
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            row, value = _first_bad_utf8(column)
+            raise where.error(row, f"{name} is not UTF-8 text: {value!r}") from None
+        raise
+    except pa.ArrowNotImplementedError:
+        raise InputError(
+            f"column {name!r} has type {kind}, which cannot be read as text", path=where.path
+        ) from None
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def first_valid(column: Any) -> int:
+    """The first row that is not null (0 if none)."""
+    import pyarrow.compute as pc
+
+    return max(int(pc.index(pc.is_valid(column), True).as_py()), 0)
+
+
+def _first_bad_utf8(column: Any) -> tuple[int, bytes]:
+    for row, value in enumerate(column.to_pylist()):
+        try:
+            if value is not None:
+                value.decode("utf-8")
+        except UnicodeDecodeError:
+            return row, value[:60]
+    return 0, b""
+
+
+def show(scalar: Any) -> str:
+    """A short repr of one value for an error message."""
+    value = scalar.as_py()
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
