@@ -162,6 +162,15 @@ def test_named_confidence_columns_and_their_errors() -> None:
     bad = [Graded("q1", "m", OK, groups={"confidence_verbal": "high"})]
     with pytest.raises(InputError, match=r"'confidence_verbal', record 1: .* got 'high'"):
         estimator_columns(GradedTable.from_records(bad))
+    reasons = [
+        Graded(
+            "q1",
+            "m",
+            OK,
+            groups={"confidence_verbal": "", "confidence_verbal_reason": "not one number: 'hi'"},
+        )
+    ]
+    assert estimator_columns(GradedTable.from_records(reasons)) == {}  # a reason is no estimator
     same = [Graded("q1", "m", OK, confidence=0.25, groups={"confidence_logprob": "0.25"})]
     assert list(estimator_columns(GradedTable.from_records(same))) == ["logprob"]
 

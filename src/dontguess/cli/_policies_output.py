@@ -96,8 +96,7 @@ def _versus(row: dict[str, Any]) -> str:
     diff = row.get("difference")
     if diff is None:
         return "–"
-    lo, hi, p = row.get("difference_ci_low"), row.get("difference_ci_high"), row.get("p_value")
-    return f"{diff:+.3f} [{fmt_num(lo, '+.3f')}, {fmt_num(hi, '+.3f')}] p={fmt_num(p, '.3f')}"
+    return f"{diff:+.3f} (p={fmt_num(row.get('p_value'), '.3f')})"
 
 
 def policies_table(rows: list[dict[str, Any]]) -> Any:
@@ -108,15 +107,16 @@ def policies_table(rows: list[dict[str, Any]]) -> Any:
 
     table = Table(
         title="Abstention policies re-scored per question (+1 right, −t/(1−t) wrong, 0 IDK)",
-        caption="vs prompted: paired bootstrap of policy − prompted on the questions both "
-        "decided [95% CI], p two-sided; undecided: no graded answer or no confidence",
+        caption="vs prompted: policy − prompted on the questions both decided, p two-sided "
+        "(paired bootstrap; intervals in --format json); undecided: no graded answer or no "
+        "confidence. Counts are questions.",
         caption_justify="left",
     )
-    table.add_column("model", no_wrap=True)
-    table.add_column("t", justify="right")
+    table.add_column("model", no_wrap=True, max_width=40)
+    table.add_column("t", justify="right", no_wrap=True)
     table.add_column("policy", no_wrap=True)
-    for name in ("questions", "right", "wrong", "IDK", "undecided"):
-        table.add_column(name, justify="right")
+    for name in ("n", "right", "wrong", "IDK", "undecided"):
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_column("score [95% CI]", justify="right", no_wrap=True)
     table.add_column("vs prompted", justify="right", no_wrap=True)
     ordered = sorted(rows, key=lambda r: (str(r["model"]), r["scored_target"]))

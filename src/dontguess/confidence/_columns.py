@@ -19,10 +19,12 @@ from dontguess.confidence._agreement import agreement_column, has_text
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
 
-__all__ = ["COLUMN_PREFIX", "estimator_columns", "question_samples"]
+__all__ = ["COLUMN_PREFIX", "REASON_SUFFIX", "estimator_columns", "question_samples"]
 
 #: Extra columns named ``confidence_<estimator>`` hold that estimator's confidence.
 COLUMN_PREFIX = "confidence_"
+#: ``confidence_<estimator>_reason`` columns say why a confidence is missing; not estimators.
+REASON_SUFFIX = "_reason"
 _F64 = npt.NDArray[np.float64]
 _I64 = npt.NDArray[np.int64]
 
@@ -62,7 +64,8 @@ def _same(a: _F64, b: _F64) -> bool:
 def estimator_columns(table: GradedTable, *, agreement: bool = True) -> dict[str, _F64]:
     """Each estimator's confidence per record (nan where unknown), by estimator name.
 
-    Columns ``confidence_<name>`` become estimator ``<name>``; the plain ``confidence``
+    Columns ``confidence_<name>`` become estimator ``<name>`` (``confidence_<name>_reason``
+    columns, why a value is missing, are not estimators); the plain ``confidence``
     column becomes ``confidence`` when it has any value and repeats no named column;
     ``agreement`` is computed from the answers (:func:`dontguess.confidence.agreement_column`)
     when ``agreement`` is true, no ``confidence_agreement`` column exists and some question
@@ -73,7 +76,11 @@ def estimator_columns(table: GradedTable, *, agreement: bool = True) -> dict[str
     """
     out: dict[str, _F64] = {}
     for col in sorted(table.groups):
-        if col.startswith(COLUMN_PREFIX) and len(col) > len(COLUMN_PREFIX):
+        if (
+            col.startswith(COLUMN_PREFIX)
+            and len(col) > len(COLUMN_PREFIX)
+            and not col.endswith(REASON_SUFFIX)
+        ):
             values = _parse_column(col, table.groups[col])
             if not np.isnan(values).all():
                 out[col[len(COLUMN_PREFIX) :]] = values

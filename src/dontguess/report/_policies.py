@@ -24,7 +24,8 @@ POLICY_BOOTSTRAP = 500
 
 
 def policy_curves_svg(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Score against t, one panel line per (model, policy); the prompted model solid/black."""
+    """Score against t, one line per (model, policy); the prompted model wide and pale,
+    the answers as given (as-is) dashed grey."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     keys = sorted({(str(r["model"]), str(r["policy"])) for r in rows})
@@ -35,8 +36,12 @@ def policy_curves_svg(rows: Sequence[Mapping[str, Any]]) -> str:
         x = [float(r["scored_target"]) for r in mine]
         y = [_rate(r.get("score")) for r in mine]
         label = f"{_plain(model, 24)}: {policy}" if multi else policy
-        style = {"prompted": ("-", "black"), "as-is": ("--", "#777777")}.get(policy, ("-", None))
-        ax.plot(x, y, style[0], marker="o", markersize=3, color=style[1], label=label)
+        if policy == "prompted":  # wide and pale, so policies that match it stay visible
+            ax.plot(x, y, "-", color="black", linewidth=5, alpha=0.25, label=label, zorder=1)
+            continue
+        dashed = policy == "as-is"
+        ax.plot(x, y, "--" if dashed else "-", marker="o", markersize=3, label=label,
+                color="#777777" if dashed else None, zorder=2)  # fmt: skip
     ax.axhline(0.0, color="#777777", linewidth=0.8)
     ax.set_xlabel("confidence target t (penalty t/(1−t))")
     ax.set_ylabel("score per question")
