@@ -64,8 +64,8 @@ def templates_document(conditions: Sequence[Condition], custom: str | None) -> d
 
     >>> from dontguess.prompts import build_conditions
     >>> doc = templates_document(build_conditions([0.5], ["closed", "open"], "penalty"), None)
-    >>> sorted(doc.values())[0]
-    '{question}'
+    >>> doc["bf085a6e12c9"], len(doc)
+    ('{question}', 2)
     """
     out: dict[str, str] = {}
     for condition in conditions:
