@@ -19,9 +19,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from dontguess.corpus._rows import GroupRow
 from dontguess.corpus._sql import group_query
 from dontguess.corpus.spec import EngineSpec, Extractor, InputFile, SourceSpec
-from dontguess.corpus.stats import GroupRow
 from dontguess.errors import InputError, MissingDependencyError, SchemaError
 
 __all__ = ["duckdb_groups", "lit", "memory_bytes"]

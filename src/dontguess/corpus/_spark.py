@@ -13,9 +13,9 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+from dontguess.corpus._rows import GroupRow
 from dontguess.corpus._sql import group_query
 from dontguess.corpus.spec import EngineSpec, Extractor, InputFile, SourceSpec
-from dontguess.corpus.stats import GroupRow
 from dontguess.errors import InputError, MissingDependencyError, SchemaError
 
 __all__ = ["spark_groups", "spark_session"]

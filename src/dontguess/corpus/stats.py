@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dontguess.corpus._rows import GroupRow
 from dontguess.corpus.spec import EngineSpec, SourceSpec, resolve_inputs
 from dontguess.errors import InputError
 from dontguess.theory import (
@@ -26,18 +27,6 @@ from dontguess.theory import (
 )
 
 __all__ = ["CorpusStats", "GroupRow", "RelationStats", "corpus_stats", "stats_from_groups"]
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRow:
-    """One aggregate row returned by an engine (see the module docstring)."""
-
-    relation: str | None
-    answered: int
-    once: bool
-    dropped: bool
-    prompts: int
-    examples: int
 
 
 @dataclass(frozen=True, slots=True)
