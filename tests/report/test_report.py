@@ -58,8 +58,8 @@ def test_report_is_self_contained_and_escaped(report_dir: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "no network"
     assert "@import" not in html and not re.search(r"url\((?!#)", html), "only url(#local)"
     # outcome bars, score curve, reliability, risk-coverage; policies (issue 11): score vs t,
-    # risk-coverage per estimator
-    assert html.count("<svg") == 6
+    # risk-coverage and reliability per estimator
+    assert html.count("<svg") == 7
     for anchor in ("overview", "figure", "scores", "audit", "calibration", "policies", "answers"):
         assert f'<section id="{anchor}">' in html
     assert "calibrated-abstainer" in html and "t=0.75" in html

@@ -13,7 +13,8 @@ from typing import Any
 
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
-from dontguess.report._figures import _plain, _pyplot, _rate, _to_svg
+from dontguess.report._calibration import _thin
+from dontguess.report._figures import _plain, _pyplot, _rate, _to_svg, reliability_svg
 from dontguess.report._format import fmt_num, score_text
 from dontguess.report._html import Markup, section, shown, table_html
 
@@ -67,18 +68,24 @@ def estimator_risk_svg(curves: Mapping[str, tuple[Any, Any, float]]) -> str:
     return _to_svg(fig)
 
 
-def _risk_curves(table: GradedTable) -> dict[str, tuple[Any, Any, float]]:
+def _estimator_curves(
+    table: GradedTable,
+) -> tuple[dict[str, tuple[Any, Any, float]], dict[str, tuple[list[float], list[float]]]]:
+    """Per (model,) estimator: risk–coverage (thinned) with AURC, and reliability points."""
     from dontguess.confidence import estimator_pairs
-    from dontguess.metrics import aurc_loss, risk_coverage_curve
+    from dontguess.metrics import aurc_loss, reliability_table, risk_coverage_curve
 
     pairs = estimator_pairs(table)
     multi = len({m for m, _ in pairs}) > 1
-    out = {}
+    risk_curves, reliability = {}, {}
     for (model, estimator), (correct, conf) in pairs.items():
-        coverage, risk, _ = risk_coverage_curve(correct, conf)
         label = f"{model}: {estimator}" if multi else estimator
-        out[label] = (coverage, risk, aurc_loss(correct, conf))
-    return out
+        coverage, risk, _ = risk_coverage_curve(correct, conf)
+        keep = _thin(len(coverage))
+        risk_curves[label] = (coverage[keep], risk[keep], aurc_loss(correct, conf))
+        bins = [b for b in reliability_table(correct, conf, n_bins=10) if b["n"] > 0]
+        reliability[label] = ([b["mean_confidence"] for b in bins], [b["accuracy"] for b in bins])
+    return risk_curves, reliability
 
 
 def _versus(row: Mapping[str, Any]) -> str:
@@ -113,12 +120,14 @@ def policies_parts(table: GradedTable, score_rows: Sequence[Mapping[str, Any]]) 
              r["n_correct"], r["n_incorrect"], r["n_abstained"], r["n_undecided"],
              score_text(r)] + ([_versus(r)] if boot else []) for r in rows]  # fmt: skip
     calib = estimator_report(table)
-    c_headers = ["model", "estimator", "answers", "Brier", "ECE (10 bins)", "AURC"]
+    c_headers = ["model", "estimator", "answers", "Brier", "ECE (10 equal-width bins)", "AURC"]
     c_body = [[shown(c["model"]), shown(c["estimator"]), c["n"], fmt_num(c["brier_score"]),
                fmt_num(c["ece_uniform"]), fmt_num(c["aurc"])] for c in calib]  # fmt: skip
+    risk_curves, reliability = _estimator_curves(table)
     figures = Markup(
         f'<div class="figures"><div class="figure">{policy_curves_svg(rows)}</div>'
-        f'<div class="figure">{estimator_risk_svg(_risk_curves(table))}</div></div>'
+        f'<div class="figure">{estimator_risk_svg(risk_curves)}</div>'
+        f'<div class="figure">{reliability_svg(reliability)}</div></div>'
     )
     return [section(
         "policies", "Abstention policies on the closed-rubric answers", figures,
