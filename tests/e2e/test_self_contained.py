@@ -140,3 +140,24 @@ def test_runs_made_before_records_kept_questions_still_need_the_file(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert graded(tmp_path / "b")[0]["question"] == "What is 1 plus 2?"  # now self-contained
     assert len(_score(run_dir)) == len(_score(tmp_path / "b"))
+
+
+def test_a_built_in_set_is_regraded_offline_without_its_data(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """simpleqa read from the data folder; grade with no data folder, offline, empty cache."""
+    run_dir = tmp_path / "run"
+    env = cli_env(DONTGUESS_DATA_DIR=str(shared_data))
+    done = run_cli(["--model", "scripted:calibrated", "--dataset", "simpleqa", "--limit", "30",
+                    "--targets", "0.75", "--out", str(run_dir)], env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bare = {k: v for k, v in cli_env().items() if k != "DONTGUESS_DATA_DIR"}
+    bare |= {"DONTGUESS_OFFLINE": "1", "DONTGUESS_CACHE": str(tmp_path / "empty")}
+    regraded = subprocess.run(
+        [sys.executable, "-m", "dontguess", "grade", str(run_dir), "--grader", "rules",
+         "--out", str(tmp_path / "g")],
+        capture_output=True, text=True, env=bare, timeout=120,
+    )  # fmt: skip
+    assert regraded.returncode == 0, regraded.stderr
+    assert [r["verdict"] for r in graded(tmp_path / "g")] == [r["verdict"] for r in graded(run_dir)]
+    assert not (tmp_path / "empty").exists()  # nothing was downloaded
