@@ -162,6 +162,10 @@ def test_named_confidence_columns_and_their_errors() -> None:
     bad = [Graded("q1", "m", OK, groups={"confidence_verbal": "high"})]
     with pytest.raises(InputError, match=r"'confidence_verbal', record 1: .* got 'high'"):
         estimator_columns(GradedTable.from_records(bad))
+    wide = [Graded(f"q{i}", "m", OK, groups={"confidence_verbal": v})
+            for i, v in enumerate(["0.2", "", "1.5"])]  # fmt: skip
+    with pytest.raises(InputError, match=r"'confidence_verbal', record 3: .* got '1\.5'"):
+        estimator_columns(GradedTable.from_records(wide))
     reasons = [
         Graded(
             "q1",
