@@ -48,7 +48,7 @@ def _closed(table: GradedTable) -> GradedTable:
     if len(closed) == 0:
         raise InputError(
             "policies re-score closed-rubric answers and this table has none; "
-            "run with --targets closed (the default) to get them"
+            "ask them with run --rubric closed,open (the default)"
         )
     return closed
 
