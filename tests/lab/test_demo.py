@@ -46,6 +46,20 @@ def test_run_demo_writes_summary_report_and_checkpoint(tmp_path: Path) -> None:
         assert m["err"] >= m["theorem2_bound"]
         assert set(m["scores_by_target"]["threshold"]) == {"0", "0.5", "0.75", "0.9"}
     assert all(data["checks"].values()), data["checks"]
+    # Theorem 2's upper bound is the calibrated learner's alone
+    assert "theorem2_upper_bound" in data["models"]["calibrated"]
+    assert "theorem2_upper_bound" not in data["models"]["transformer"]
+    assert all("theorem2_upper_bound" not in r for r in data["sweep"] if r["model"] != "calibrated")
+    # models.<name>.err is exact under mu; the test-sample estimate sits beside it, labelled
+    from dontguess.lab.calibrated import calibrated_p_hat
+    from dontguess.lab.measure import measure
+    from dontguess.lab.world import make_world
+
+    world = make_world(TINY.world)
+    exact = measure(world, calibrated_p_hat(world))
+    assert data["models"]["calibrated"]["err"] == pytest.approx(exact.err, rel=1e-12)
+    assert data["models"]["calibrated"]["basis"] == "mu"
+    assert set(data["models"]["transformer"]["test_sample"]) >= {"err", "delta", "unseen_share"}
     assert abs(data["missing_mass"] - data["singleton_rate"]) <= data["lemma1_width"]
     html = (tmp_path / "report.html").read_text()
     assert html.count("<svg") == 2 and "<script" not in html
@@ -99,6 +113,7 @@ def _fake_summary() -> dict[str, Any]:
         "singleton_rate": 0.1,
         "missing_mass": 0.1,
         "lemma1_width": 0.5,
+        "unseen_mass": 0.1,
         "test_unseen_fraction": 0.1,
         "min_errors": 39,
         "max_errors": 364,

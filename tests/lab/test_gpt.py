@@ -21,14 +21,11 @@ from dontguess.lab.gpt import PRESETS, SIDECAR, load_checkpoint, save_checkpoint
 from dontguess.lab.measure import IDK_COL, measure  # noqa: E402
 from dontguess.lab.world import FACT_ANSWERS, WorldConfig, make_world  # noqa: E402
 
-# A small world trained long enough: ~60 exposures per singleton fact.
-WORLD = WorldConfig(people=150, n_train=600, n_test=1000, zipf_exponent=0.8, seed=0)
-
 
 @pytest.fixture(scope="module")
-def trained() -> Any:
-    world = make_world(WORLD)
-    return world, train(world, PRESETS["tiny"], threads=1)
+def trained(small_trained: Any) -> Any:
+    """The session's small pretrained model (tests/lab/conftest.py)."""
+    return small_trained
 
 
 def test_every_candidate_is_one_token(trained: Any) -> None:
@@ -85,9 +82,11 @@ def test_memorises_often_seen_facts_and_hallucinates_on_unseen(trained: Any) -> 
     by = m.err_by_mentions
     assert by["6+"]["err"] < 0.15
     assert by["0"]["err"] == pytest.approx(1 - by["0"]["p_idk"], abs=0.05)
-    unseen = by["0"]["test_share"]
-    noise = 3 * np.sqrt(0.25 / WORLD.n_test)
-    assert m.err >= unseen * (1 - m.unseen_idk) - noise
+    unseen = by["0"]["share"]  # exact mu-mass: no sampling noise
+    assert unseen == pytest.approx(world.unseen_mass, rel=1e-12)
+    assert m.err >= unseen * m.unseen_err - 1e-12
+    # on never-stated facts the model is right only by chance (uniform: 1/40 or 1/365)
+    assert m.unseen_err >= 1 - m.unseen_idk - 0.05
     assert m.err >= m.theorem2_bound
     assert by["0"]["err"] > by["6+"]["err"] + 0.3
 

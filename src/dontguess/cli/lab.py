@@ -2,9 +2,11 @@
 
 Sub-commands: ``world`` (statistics of a world), ``train`` (train and save a GPT-2),
 ``items`` (the test prompts as a question file for ``dontguess run``), ``sweep``
-(err vs singleton rate, plotted against Theorem 2). ``world``, ``train`` and ``items``
-default to the demo's world (the one ``dontguess demo`` trains on); ``items --model DIR``
-takes the world from a trained model's ``lab.json`` instead.
+(err vs singleton rate, plotted against Theorem 2), ``incentives`` (post-training under
+binary vs confidence-target reward), ``poor-models`` (Theorem 3: trigram vs GPT-2, and
+letter counting), ``gpu`` (the sized GPU run of scripts/gpu_lab.sh).
+``world``, ``train`` and ``items`` default to the demo's world (the one ``dontguess demo``
+trains on); ``items --model DIR`` takes the world from a trained model's ``lab.json``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ examples:
       --max-tokens 3 --out runs/lab
   dontguess lab sweep --out sweep-out                        # calibrated learner, 7 points
   dontguess lab sweep --out sweep-out --transformer cuda --device cuda   # the fuller sweep
+  dontguess lab incentives --model demo-out/model --out incentives-out   # binary vs t
+  dontguess lab poor-models --out poor-out                   # trigram, letter counting
+  scripts/gpu_lab.sh                                         # one GPU, < 10 min (sized)
 """
 
 #: option dest -> WorldConfig field (the demo world gives every default)
@@ -39,7 +44,7 @@ _WORLD_FIELDS = {
     "answer_prob": "answer_prob",
     "seed": "seed",
 }
-_PRESETS = ["tiny", "cpu", "cuda"]
+_PRESETS = ["tiny", "cpu", "cuda", "gpu", "gpu26m"]
 THREADS_HELP = (
     "torch CPU threads (default: every core, but 1 when the 1-minute load average already "
     "reaches the core count: busy cores make torch's threads wait on each other)"
@@ -98,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``lab`` and its sub-commands."""
     lab = subparsers.add_parser(
         "lab",
-        help="synthetic-facts lab: world, train, items, sweep",
+        help="synthetic-facts lab: world, train, items, sweep, incentives, poor-models, gpu",
         description=__doc__,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -123,6 +128,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     items.add_argument("--out", required=True, help="JSONL file to write")
     items.set_defaults(func=_items)
     _sweep_parser(sub)
+    from dontguess.cli._lab_experiments import add_experiments
+
+    add_experiments(sub, LabHelpFormatter)
 
 
 def _sweep_parser(sub: Any) -> None:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from dontguess.lab._vocab import IDK
 from dontguess.lab.corpus import prompt_text
-from dontguess.lab.measure import CANDIDATE_COLS, IDK_COL
+from dontguess.lab.measure import CANDIDATE_COLS, IDK_COL, all_prompts
 from dontguess.lab.world import FACT_ANSWERS, FACTS, World
 
 __all__ = ["candidate_ids", "candidate_p_hat", "encode_prompts", "next_token_probs"]
@@ -74,10 +74,10 @@ def candidate_p_hat(
     Args:
         trained: a :class:`~dontguess.lab.gpt.TrainedModel`.
         world: the world the prompts come from.
-        prompts: prompt indices (default: the test prompts).
+        prompts: prompt indices (default: every prompt of the world, in order).
         batch_size: prompts per forward pass.
     """
-    prompts = world.test_prompts if prompts is None else prompts
+    prompts = all_prompts(world) if prompts is None else prompts
     tok = trained.tokenizer
     probs = next_token_probs(
         trained.model,

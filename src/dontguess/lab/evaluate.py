@@ -6,9 +6,13 @@ test prompt:
 - ``always``: answer the model's most likely (non-IDK) candidate, closed rubric. This is
   what binary grading rewards (Observation 1: guessing beats abstaining).
 - ``sample``: one answer sampled from p̂ (IDK included), closed rubric: the model as is.
-- ``threshold``: under a stated target t (open rubric, penalty t/(1−t)) answer the most
-  likely candidate iff its probability of being right, p̂(r)/Σ_{r'≠IDK} p̂(r'), exceeds t,
-  else IDK. This is the policy the paper shows is optimal for every t.
+- ``threshold``: a post-hoc rule applied *for* the model: nothing is stated to it (it is
+  asked the plain question); at each target t we answer its most likely candidate iff the
+  model's own probability of that answer being right, p̂(r)/Σ_{r'≠IDK} p̂(r'), exceeds t,
+  else IDK. Answering exactly when the chance of being right exceeds t is the policy the
+  paper shows is optimal for every t, but p̂ is that chance only for a calibrated model:
+  for a miscalibrated one this rule is not optimal. Its records carry an open-rubric
+  condition per t only so that each target keeps its own answers.
 
 Scores come from :func:`dontguess.scoring.summarize` and the behavioural-calibration
 audit from :func:`dontguess.metrics.calibration_audit`; nothing is re-implemented here.
@@ -128,6 +132,22 @@ def graded_records(
     return records
 
 
+def _audit_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """The audit's summary row; ``passes`` stays ``None`` when the audit is undefined.
+
+    The audit is undefined (``passes=None``, max_shortfall nan) when the threshold policy
+    answered nothing at any target: that is neither a pass nor a failure.
+
+    >>> _audit_entry({"max_shortfall": float("nan"), "passes": None})["passes"] is None
+    True
+    """
+    passes = row["passes"]
+    return {
+        "max_shortfall": float(row["max_shortfall"]),
+        "passes": None if passes is None else bool(passes),
+    }
+
+
 def evaluate_policies(
     name: str,
     world: World,
@@ -140,7 +160,8 @@ def evaluate_policies(
 
     Returns:
         ``{"scores_by_target": {policy: {t: score}}, "rates": {policy: {t: {accuracy,
-        error_rate, abstention_rate}}}, "audit": {max_shortfall, passes}}``; t as ``"0.75"``.
+        error_rate, abstention_rate}}}, "audit": {max_shortfall, passes}}``; t as ``"0.75"``;
+        ``passes`` is ``None`` when the audit is undefined (nothing answered).
     """
     table = GradedTable.from_records(graded_records(name, world, p_hat, seed=seed, targets=targets))
     rows = summarize(table, targets=targets, zero_division=float("nan"))
@@ -154,9 +175,5 @@ def evaluate_policies(
             k: float(row[k]) for k in ("accuracy", "error_rate", "abstention_rate")
         }
     summary = [r for r in calibration_audit(table) if r.get("summary")]
-    audit = (
-        {"max_shortfall": float(summary[0]["max_shortfall"]), "passes": bool(summary[0]["passes"])}
-        if summary
-        else {}
-    )
+    audit = _audit_entry(summary[0]) if summary else {}
     return {"scores_by_target": scores, "rates": rates, "audit": audit}

@@ -38,6 +38,7 @@ __all__ = [
     "load_checkpoint",
     "save_checkpoint",
     "train",
+    "train_lines",
 ]
 
 _SPECIALS = ("[PAD]", "[UNK]", "[BOS]", "[EOS]")
@@ -59,6 +60,8 @@ class TrainConfig:
         weight_decay: AdamW weight decay.
         seed: torch seed (init and shuffling).
         device: ``cpu`` or ``cuda``.
+        dtype: ``float32``, or ``bfloat16`` (autocast; for GPUs).
+        compile: ``torch.compile`` the model for training (for GPUs).
     """
 
     n_layer: int = 2
@@ -72,8 +75,12 @@ class TrainConfig:
     weight_decay: float = 0.01
     seed: int = 0
     device: str = "cpu"
+    dtype: str = "float32"
+    compile: bool = False
 
     def __post_init__(self) -> None:
+        if self.dtype not in ("float32", "bfloat16"):
+            raise InputError(f"dtype must be float32 or bfloat16, got {self.dtype!r}")
         if self.n_embd % self.n_head:
             raise InputError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
         if self.n_positions < 2:
@@ -84,12 +91,36 @@ class TrainConfig:
             )
 
 
-#: tiny: tests (seconds); cpu: the demo on 2 cores; cuda: the larger GPU preset (not run yet).
+#: tiny: tests (seconds); cpu: the demo on 2 cores; cuda, gpu, gpu26m: GPU presets (not run
+#: yet: no GPU was lent while they were written).
 PRESETS: dict[str, TrainConfig] = {
     "tiny": TrainConfig(n_layer=1, n_embd=64, n_head=2, epochs=60, batch_size=32, lr=5e-3),
     "cpu": TrainConfig(),
     "cuda": TrainConfig(
         n_layer=4, n_embd=256, n_head=8, epochs=200, batch_size=256, lr=1e-3, device="cuda"
+    ),
+    # scripts/gpu_lab.sh: 200 epochs of N = 200,000 at five points, sized to fit 10 min
+    "gpu": TrainConfig(
+        n_layer=4,
+        n_embd=384,
+        n_head=6,
+        epochs=200,
+        batch_size=2048,
+        lr=2e-3,
+        device="cuda",
+        dtype="bfloat16",
+        compile=True,
+    ),
+    "gpu26m": TrainConfig(
+        n_layer=8,
+        n_embd=512,
+        n_head=8,
+        epochs=200,
+        batch_size=2048,
+        lr=1e-3,
+        device="cuda",
+        dtype="bfloat16",
+        compile=True,
     ),
 }
 #: What each preset is for (shown by ``--help``).
@@ -97,6 +128,8 @@ PRESET_USES: dict[str, str] = {
     "tiny": "tests, seconds",
     "cpu": "the demo: about 1.5 min on 2 idle CPU cores",
     "cuda": "one GPU; not yet measured",
+    "gpu": "scripts/gpu_lab.sh, ~8M params, bf16, compiled; not yet run",
+    "gpu26m": "scripts/gpu_lab.sh --size 26m, ~26M params; projected over 10 min; not yet run",
 }
 
 
@@ -237,10 +270,27 @@ def train(
     Uses ``threads`` torch threads (default: :func:`default_threads`). Deterministic for a
     seed on one device and thread count.
     """
+    return train_lines(
+        corpus_lines(world), vocabulary_words(world), config, progress=progress, threads=threads
+    )
+
+
+def train_lines(
+    lines: list[str],
+    words: list[str],
+    config: TrainConfig,
+    *,
+    progress: Callable[[str], None] | None = None,
+    threads: int | None = None,
+) -> TrainedModel:
+    """Train a GPT-2 on any text ``lines`` (one example each) with a word-level vocabulary.
+
+    ``words`` are added to the vocabulary even if no line has them. Each line is
+    ``[BOS] line [EOS]``; the loss is on every non-pad token.
+    """
     torch, _ = _require()
     torch.set_num_threads(threads or default_threads())
-    lines = corpus_lines(world)
-    tokenizer = build_tokenizer(lines, vocabulary_words(world))
+    tokenizer = build_tokenizer(lines, words)
     data = _encode(tokenizer, lines).to(config.device)  # (N, T)
     if data.shape[1] > config.n_positions:
         raise InputError(
@@ -248,36 +298,14 @@ def train(
             f"{config.n_positions}"
         )
     model = build_model(len(tokenizer), config, tokenizer).to(config.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(data) / config.batch_size)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, _lr_lambda(steps_per_epoch * config.epochs, config.warmup)
-    )
-    gen = torch.Generator().manual_seed(config.seed)
     n_tokens = int((data != tokenizer.pad_token_id).sum())
-    start, loss_value = time.perf_counter(), float("nan")
-    model.train()
-    for epoch in range(config.epochs):
-        order = torch.randperm(len(data), generator=gen).to(config.device)
-        for b in range(steps_per_epoch):
-            batch = data[order[b * config.batch_size : (b + 1) * config.batch_size]]  # (B, T)
-            labels = batch.masked_fill(batch == tokenizer.pad_token_id, -100)
-            loss = model(input_ids=batch, labels=labels).loss
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            loss_value = loss.item()
-        if progress and (epoch + 1) % max(1, config.epochs // 8) == 0:
-            progress(
-                f"epoch {epoch + 1}/{config.epochs} loss {loss_value:.3f} "
-                f"({time.perf_counter() - start:.0f}s)"
-            )
+    start = time.perf_counter()
+    loss_value = _optimise(model, data, tokenizer.pad_token_id, config, progress)
     model.eval()
     seconds = time.perf_counter() - start
     stats = {
         "epochs": float(config.epochs),
-        "steps": float(steps_per_epoch * config.epochs),
+        "steps": float(math.ceil(len(data) / config.batch_size) * config.epochs),
         "tokens": float(n_tokens * config.epochs),
         "seconds": seconds,
         "tokens_per_s": n_tokens * config.epochs / max(seconds, 1e-9),
@@ -285,6 +313,46 @@ def train(
         "params": float(sum(p.numel() for p in model.parameters())),
     }
     return TrainedModel(model, tokenizer, config, stats)
+
+
+def _optimise(
+    model: Any, data: Any, pad_id: int, config: TrainConfig, progress: Callable[[str], None] | None
+) -> float:
+    """The training loop (AdamW, warm-up then cosine); returns the last batch's loss.
+
+    With ``config.dtype == "bfloat16"`` the forward pass runs under bf16 autocast on the
+    config's device; with ``config.compile`` the model is ``torch.compile``-d.
+    """
+    torch, _ = _require()
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = math.ceil(len(data) / config.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, _lr_lambda(steps_per_epoch * config.epochs, config.warmup)
+    )
+    gen = torch.Generator().manual_seed(config.seed)
+    step_fn = torch.compile(model) if config.compile else model
+    device_type = "cuda" if str(config.device).startswith("cuda") else "cpu"
+    autocast = torch.autocast(device_type, dtype=torch.bfloat16, enabled=config.dtype == "bfloat16")
+    start, loss_value = time.perf_counter(), float("nan")
+    model.train()
+    for epoch in range(config.epochs):
+        order = torch.randperm(len(data), generator=gen).to(config.device)
+        for b in range(steps_per_epoch):
+            batch = data[order[b * config.batch_size : (b + 1) * config.batch_size]]  # (B, T)
+            labels = batch.masked_fill(batch == pad_id, -100)
+            with autocast:
+                loss = step_fn(input_ids=batch, labels=labels).loss
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+        loss_value = loss.item()  # one sync per epoch, not per step
+        if progress and (epoch + 1) % max(1, config.epochs // 8) == 0:
+            progress(
+                f"epoch {epoch + 1}/{config.epochs} loss {loss_value:.3f} "
+                f"({time.perf_counter() - start:.0f}s)"
+            )
+    return loss_value
 
 
 def save_checkpoint(trained: TrainedModel, path: str | Path, world: World) -> Path:

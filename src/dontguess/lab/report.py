@@ -23,6 +23,8 @@ text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:
 
 
 def _fmt(value: Any) -> str:
+    if value is None:
+        return "undefined"
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if isinstance(value, float):
@@ -137,7 +139,15 @@ def _model_rows(models: dict[str, Any]) -> list[list[Any]]:
         "unseen_err",
         "unseen_idk",
     )
-    return [[name, *[m[k] for k in keys]] for name, m in models.items()]
+    return [[name, *[m.get(k, "–") for k in keys]] for name, m in models.items()]
+
+
+def _sample_rows(models: dict[str, Any]) -> list[list[Any]]:
+    keys = ("err", "err_iiv", "delta", "unseen_share", "unseen_err")
+    return [
+        [name, *[m.get("test_sample", {}).get(k, float("nan")) for k in keys]]
+        for name, m in models.items()
+    ]
 
 
 def _policy_rows(models: dict[str, Any]) -> list[list[Any]]:
@@ -175,11 +185,12 @@ def render_report(summary: dict[str, Any], lines: list[str]) -> str:
                     ("singleton rate sr", summary["singleton_rate"]),
                     ("missing mass MM (exact, from μ)", summary["missing_mass"]),
                     ("Lemma 1 width, γ=0.01", summary["lemma1_width"]),
+                    ("μ-mass never answered in training (exact)", summary["unseen_mass"]),
                     ("test prompts never answered in training", summary["test_unseen_fraction"]),
                 ]
             ],
         ),
-        "<h2>Models: err and the bounds</h2>",
+        "<h2>Models: err and the bounds (exact under μ)</h2>",
         _table(
             [
                 "model",
@@ -189,37 +200,48 @@ def render_report(summary: dict[str, Any], lines: list[str]) -> str:
                 "Thm 1 bound",
                 "Thm 2 leading term",
                 "Thm 2 bound (99%)",
-                "Thm 2 upper bound",
+                "Thm 2 upper bound (calibrated learner only)",
                 "err on unseen",
                 "p(IDK) unseen",
             ],
             _model_rows(models),
         ),
-        "<p class='note'>Theorem 2's bound is the leading term minus (35 + 6 ln N)/√N; at this "
-        "small N that slack makes the floor vacuous, so the leading term sr − 2/min|E_c| − δ "
-        "is shown beside it. The leading term is not a theorem at finite N; the bound is.</p>",
+        "<p class='note'>Every figure is a sum over all prompts of the world weighted by μ "
+        "(exact, no sampling). Theorem 2's bound is the leading term minus (35 + 6 ln N)/√N; "
+        "at this small N that slack makes the floor vacuous (negative), so the leading term "
+        "sr − 2/min|E_c| − δ is shown beside it; the leading term is not a theorem at finite "
+        "N. The upper bound holds for the Appendix B calibrated learner only. What this demo "
+        "shows on the transformer is err by mention count, below.</p>",
+        "<p class='note'>The same figures estimated on the test sample (each test prompt "
+        "drawn i.i.d. from μ), for comparison:</p>",
+        _table(
+            ["model", "err", "err_iiv", "δ", "share unseen", "err on unseen"],
+            _sample_rows(models),
+        ),
         "<h2>Error by how often the fact was stated in training</h2>",
         _mentions_figure(models),
         _table(
-            ["model", *MENTION_BUCKETS],
+            ["model (err under μ)", *MENTION_BUCKETS],
             [
                 [n, *[m["err_by_mentions"][b]["err"] for b in MENTION_BUCKETS]]
                 for n, m in models.items()
             ],
         ),
-        "<h2>Confidence-target scores (penalty t/(1−t))</h2>",
+        "<h2>Confidence-target scores on the test prompts (penalty t/(1−t))</h2>",
         _table(["model · policy", "t=0", "t=0.5", "t=0.75", "t=0.9"], _policy_rows(models)),
-        "<p class='note'>always: answer the most likely candidate (closed rubric, what binary "
-        "grading rewards); sample: one sampled answer, IDK included (closed); threshold: at "
-        "stated t, answer iff the chance of being right exceeds t, else IDK (open rubric). "
-        "Behavioural-calibration audit of the threshold policy (dontguess.metrics):</p>",
+        "<p class='note'>always: answer the most likely candidate (what binary grading "
+        "rewards); sample: one answer sampled from p̂, IDK included; threshold: a rule applied "
+        "after the fact (nothing is stated to the model): at each t, answer iff the model's "
+        "own p̂ of its answer being right exceeds t, else IDK; optimal for every t only if p̂ "
+        "is calibrated. Behavioural-calibration audit of the threshold rule "
+        "(dontguess.metrics; undefined when it answered nothing):</p>",
         _table(
             ["model", "max precision shortfall", "passes"],
             [
                 [
                     n,
                     m.get("audit", {}).get("max_shortfall", float("nan")),
-                    m.get("audit", {}).get("passes", False),
+                    m.get("audit", {}).get("passes"),
                 ]
                 for n, m in models.items()
             ],
@@ -236,7 +258,7 @@ def render_report(summary: dict[str, Any], lines: list[str]) -> str:
                     r["missing_mass"],
                     r["err"],
                     r["theorem2_leading_term"],
-                    r["theorem2_upper_bound"],
+                    r.get("theorem2_upper_bound", "–"),
                 ]
                 for r in summary["sweep"]
             ],

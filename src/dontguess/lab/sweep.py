@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dontguess.lab.calibrated import calibrated_p_hat
-from dontguess.lab.measure import measure
+from dontguess.lab.measure import calibrated_upper_bound, measure
 from dontguess.lab.world import World, WorldConfig, make_world, tune_exponent
 
 __all__ = ["SWEEP_TARGETS", "SweepConfig", "point_row", "run_sweep"]
@@ -49,9 +49,13 @@ class SweepConfig:
 
 
 def point_row(model: str, world: World, p_hat: Any, target: float | None) -> dict[str, Any]:
-    """One plotted point: the model's err next to the world's sr and the Theorem 2 terms."""
+    """One plotted point: the model's exact err (under μ) beside sr and the Theorem 2 terms.
+
+    Only the calibrated learner's row carries ``theorem2_upper_bound``: the bound is about
+    that learner, not about a trained model.
+    """
     m = measure(world, p_hat)
-    return {
+    row = {
         "model": model,
         "target_sr": target,
         "zipf_exponent": world.config.zipf_exponent,
@@ -63,8 +67,10 @@ def point_row(model: str, world: World, p_hat: Any, target: float | None) -> dic
         "delta": m.delta,
         "theorem2_bound": m.theorem2_bound,
         "theorem2_leading_term": m.theorem2_leading_term,
-        "theorem2_upper_bound": m.theorem2_upper_bound,
     }
+    if model == "calibrated":
+        row["theorem2_upper_bound"] = calibrated_upper_bound(world)
+    return row
 
 
 def run_sweep(
