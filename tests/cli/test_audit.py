@@ -87,10 +87,111 @@ def test_audit_skips_aggregate_files_and_needs_input(
 
 def test_audit_shared_logs(capsys: pytest.CaptureFixture[str], shared_data: Path) -> None:
     logs = sorted(str(p) for p in (shared_data / "logs").rglob("*") if p.is_file())
-    code, out, err = _run(capsys, "audit", *logs, "--format", "json", "--bootstrap", "100")
+    # The folder holds one inspect run in both formats (.eval and .json): a repeat.
+    code, _, err = _run(capsys, "audit", *logs, "--bootstrap", "0")
+    assert code == 2 and "duplicate record" in err and "--allow-duplicates" in err
+    code, out, err = _run(
+        capsys, "audit", *logs, "--format", "json", "--bootstrap", "100", "--allow-duplicates"
+    )
     assert code == 0, err
     benches = {b["benchmark"]: b for b in json.loads(out)["benchmarks"]}
     assert {"gsm8k", "simpleqa", "popularity", "inspect_evals/arc_easy"} <= set(benches)
     simpleqa = benches["simpleqa"]
     assert simpleqa["binary"] is True and simpleqa["idk_credit"] == "none"
     assert any(s["above_at_target"] == "llama_3_2_3b" for s in simpleqa["swaps"])
+
+
+def test_audit_refuses_the_same_run_twice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Two runs of one model on the same questions: `score` refuses them, and so does audit."""
+    first = [inspect_sample(i, "C" if i <= 6 else "I") for i in range(1, 11)]
+    again = [inspect_sample(i, "C" if i <= 3 else "I") for i in range(1, 11)]
+    a = str(write_eval(tmp_path / "run1.eval", first, model="guesser"))
+    b = str(write_eval(tmp_path / "run2.eval", again, model="guesser"))
+    code, out, err = _run(capsys, "audit", a, b, "--bootstrap", "0")
+    assert code == 2 and out == ""
+    assert "duplicate record" in err and "run1.eval" in err and "run2.eval" in err
+    assert "'guesser'" in err and "--allow-duplicates" in err
+    code, out, err = _run(
+        capsys, "audit", a, b, "--format", "json", "--bootstrap", "0", "--allow-duplicates"
+    )
+    assert code == 0, err
+    ((model,),) = [[m for m in b["models"]] for b in json.loads(out)["benchmarks"]]
+    assert (model["n"], model["n_correct"], model["n_incorrect"]) == (20, 9, 11)
+
+
+def _counts_file(path: Path, **metrics: object) -> Path:
+    results = [
+        {"sampler_name": "careful", "metrics": {"n_correct": 5, "n_incorrect": 1,
+                                               "n_not_attempted": 4, "penalty_ratio": 3.0}},
+        {"sampler_name": "bold", "metrics": {"n_correct": 7, "n_incorrect": 3,
+                                            "n_not_attempted": 0, "penalty_ratio": 3.0,
+                                            **metrics}},
+    ]  # fmt: skip
+    doc = {
+        "run_id": "r1",
+        "framework": "quality_benchmark",
+        "configuration": {"confidence_threshold": {"threshold": 0.75}},
+        "results": results,
+    }
+    path.write_text(json.dumps(doc, indent=2))  # fmt: skip
+    return path
+
+
+def test_audit_scores_aggregate_counts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A counts-only file: exact scores and rankings, a swap without a p-value, and the notes."""
+    path = str(_counts_file(tmp_path / "quality_benchmark_results.json"))
+    code, out, err = _run(capsys, "audit", path, "--format", "json", "--targets", "0,0.75")
+    assert code == 0, err
+    (bench,) = json.loads(out)["benchmarks"]
+    assert bench["benchmark"] == "quality_benchmark run r1" and bench["per_question"] is False
+    assert bench["binary"] is False and bench["scores_seen"] == [-3.0, 0.0, 1.0]
+    assert bench["observation1"].startswith("not binary: a wrong answer costs 3")
+    models = {m["model"]: m for m in bench["models"]}
+    # t = 0.75: +1 right, -3 wrong, 0 IDK; careful (5 - 3) / 10, bold (7 - 9) / 10.
+    assert models["careful"]["scores"] == {"0": 0.5, "0.75": pytest.approx(0.2)}
+    assert models["bold"]["scores"] == {"0": 0.7, "0.75": pytest.approx(-0.2)}
+    assert models["careful"]["abstained_source_score"] == 0.0
+    (swap,) = bench["swaps"]
+    assert (swap["above_at_base"], swap["above_at_target"]) == ("bold", "careful")
+    assert swap["p_value"] is None and "counts only" in swap["note"]
+    assert any("no per-question" in n for n in bench["notes"])
+    assert any("confidence 0.75" in n for n in bench["notes"])
+    code, out, _ = _run(capsys, "audit", path, "--targets", "0,0.75")
+    assert code == 0 and "counts only: no paired test" in out and "note: from the log" in out
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [({"n_correct": -1}, "metrics.n_correct must be a whole number >= 0, got -1"),
+     ({"n_incorrect": "3"}, "metrics.n_incorrect must be a whole number >= 0, got '3'"),
+     ({"n_correct": 10**8}, "over the 10,000,000")],
+)  # fmt: skip
+def test_audit_bad_counts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bad: dict[str, object], message: str
+) -> None:
+    path = _counts_file(tmp_path / "quality_benchmark_results.json", **bad)
+    code, out, err = _run(capsys, "audit", str(path))
+    assert code == 2 and out == "" and message in err and str(path) in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_audit_shared_counts(capsys: pytest.CaptureFixture[str], shared_data: Path) -> None:
+    """The fork's quality_benchmark_results.json: t=0 gives its volume_score and t=0.8 (penalty
+    4, the run's own rubric) its quality_score, for every system."""
+    path = (shared_data / "logs/simple_evals/adorosario_customgpt/run_20250929_015010_984"
+            / "quality_benchmark_results.json")  # fmt: skip
+    code, out, err = _run(capsys, "audit", str(path), "--format", "json", "--targets", "0,0.8")
+    assert code == 0, err
+    (bench,) = json.loads(out)["benchmarks"]
+    models = {m["model"]: m for m in bench["models"]}
+    own = {r["sampler_name"]: r for r in json.loads(path.read_text())["results"]}
+    assert set(models) == set(own) and len(own) == 3
+    for name, entry in own.items():
+        metrics = entry["metrics"]
+        assert models[name]["n"] == entry["samples_evaluated"]
+        assert models[name]["n_abstained"] == metrics["n_not_attempted"]
+        assert models[name]["scores"]["0"] == pytest.approx(metrics["volume_score"])
+        assert models[name]["scores"]["0.8"] == pytest.approx(metrics["quality_score"])
+    assert bench["per_question"] is False and all(s["p_value"] is None for s in bench["swaps"])

@@ -79,10 +79,12 @@ def _summary_line(bench: dict[str, Any]) -> str:
         f"  scores the log gave: {seen or 'none'}; credit for IDK: {bench['idk_credit']}; "
         f"abstaining possible: {bench['abstain_possible']}",
     ]
+    lines += [f"  note: {escape(note)}" for note in bench.get("notes", ())]
     return "\n".join(lines)
 
 
 def _models_table(bench: dict[str, Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="score at t: +1 right, −t/(1−t) wrong, 0 IDK", title_justify="left")
@@ -94,7 +96,7 @@ def _models_table(bench: dict[str, Any]) -> Any:
         table.add_column(f"t={key}", justify="right")
     for m in bench["models"]:
         table.add_row(
-            m["model"], str(m["n"]), str(m["n_correct"]), str(m["n_incorrect"]),
+            escape(m["model"]), str(m["n"]), str(m["n_correct"]), str(m["n_incorrect"]),
             str(m["n_abstained"]), fmt_num(m["abstained_source_score"], "g"),
             str(m["n_ungraded"]), *(fmt_num(m["scores"][k]) for k in keys),
         )  # fmt: skip
@@ -111,15 +113,16 @@ def _rankings_text(bench: dict[str, Any]) -> str:
 
 
 def _swaps_table(bench: dict[str, Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="pairs whose order changes from the lowest t", title_justify="left")
     for name in ("t", "ahead at lowest t", "ahead at t", "score gap at t", "p (paired)", "items"):
         table.add_column(name, justify="right" if name in ("t", "items") else "left")
     for s in bench["swaps"]:
-        p = fmt_num(s["p_value"], ".3g") if s["p_value"] is not None else (s["note"] or "–")
+        p = fmt_num(s["p_value"], ".3g") if s["p_value"] is not None else escape(s["note"] or "–")
         table.add_row(
-            f"{s['target']:g}", s["above_at_base"], s["above_at_target"],
+            f"{s['target']:g}", escape(s["above_at_base"]), escape(s["above_at_target"]),
             fmt_num(s["difference_at_target"]), p, str(s["n_items"] or "–"),
         )  # fmt: skip
     if not bench["swaps"]:

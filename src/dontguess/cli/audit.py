@@ -18,7 +18,12 @@ lowest t, each with a paired bootstrap p-value (questions resampled, same draw f
 
 LOG: lm-eval samples_*.jsonl, inspect .eval / .json logs, simple-evals reports (detected
 from the content; docs/import.md gives each mapping), or graded-records files and run
-directories. Files that hold aggregate metrics only are skipped with a note.
+directories. A file of aggregate metrics is skipped with a note, unless it holds counts of
+right / wrong / not-attempted answers per model (the simple-evals fork's
+quality_benchmark_results.json): those give exact scores, but no p-values (the counts do not
+say which question each answer was). As in `dontguess score`, a record that repeats an
+(item_id, model, condition, sample) already read is an error naming both places (the same
+run given twice, or one run in two formats); --allow-duplicates counts every copy.
 
 examples:
   dontguess audit --table2
@@ -73,6 +78,12 @@ def register(subparsers: Any) -> None:
         help="read every LOG as this harness's log (default: detected from the content)",
     )
     parser.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="count every record even when several share one (item_id, model, condition, "
+        "sample); by default a repeat is an error naming both places",
+    )
+    parser.add_argument(
         "--partial-threshold",
         type=float,
         default=None,
@@ -96,30 +107,67 @@ def _run(args: argparse.Namespace) -> int:
     if args.bootstrap < 0:
         raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     targets = parse_targets(args.targets)
-    table, skipped = _read(args)
+    table, skipped, notes = _read(args)
     for path, reason in skipped:
         print(f"dontguess audit: note: skipped {path}: {reason}", file=sys.stderr)
-    result = audit_benchmarks(table, targets=targets, bootstrap=args.bootstrap, seed=args.seed)
+    result = audit_benchmarks(
+        table, targets=targets, bootstrap=args.bootstrap, seed=args.seed, notes=notes
+    )
     emit_audit(result, targets, skipped, args.format)
     return 0
 
 
-def _read(args: argparse.Namespace) -> tuple[Any, list[tuple[str, str]]]:
+def _read(args: argparse.Namespace) -> tuple[Any, list[tuple[str, str]], dict[str, str]]:
+    """The records of every LOG (checked for repeats), the skipped files and counts' notes."""
     from dontguess.errors import InputError
     from dontguess.importers import AggregateOnlyError, detect_format, read_log
-    from dontguess.tables import concat_graded, read_graded
+    from dontguess.importers._audit_counts import read_counts
+    from dontguess.tables import read_graded
 
-    parts, skipped = [], []
+    parts, skipped, notes = [], [], {}
     for path in args.paths:
         try:
             if args.log_format or detect_format(path):
                 parts.append(
-                    read_log(path, fmt=args.log_format, partial_threshold=args.partial_threshold)
+                    (
+                        path,
+                        read_log(
+                            path, fmt=args.log_format, partial_threshold=args.partial_threshold
+                        ),
+                    )
                 )
             else:
-                parts.append(read_graded(path))
+                parts.append((path, read_graded(path, allow_duplicates=args.allow_duplicates)))
         except AggregateOnlyError as exc:
-            skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+            counts = read_counts(path)
+            if counts is None:
+                skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+                continue
+            parts.append((path, counts.table))
+            if counts.note:
+                notes[counts.benchmark] = counts.note
     if not parts:
         raise InputError("none of the files holds per-answer records (all aggregate-only)")
-    return concat_graded(parts), skipped
+    return _concat(parts, args.allow_duplicates), skipped, notes
+
+
+def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
+    """Concatenate the files' records; unless allowed, refuse a repeated key as `score` does
+    (the error names the file and row of both copies)."""
+    from dontguess._factorize import factorize
+    from dontguess._tables_io import Where
+    from dontguess._tables_unique import Codes, Source, check_unique
+    from dontguess.tables import concat_graded
+
+    table = concat_graded([t for _, t in parts])
+    if allow_duplicates:
+        return table
+    sources, start = [], 0
+    for path, part in parts:
+        items, item_codes = factorize(part.item_id, sort=False)
+        models, model_codes = factorize(part.model, sort=False)
+        codes = Codes(list(items), item_codes, list(models), model_codes)
+        sources.append(Source(Where(str(path), None), start, start + len(part), codes))
+        start += len(part)
+    check_unique(table, sources)
+    return table

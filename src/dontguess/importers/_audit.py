@@ -12,11 +12,12 @@ when t = 0), and a paired bootstrap p-value for each such swap.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from dontguess.importers._audit_counts import COUNTS_SCORER
 from dontguess.records import GradedTable
 from dontguess.scoring import DEFAULT_TARGETS, paired_bootstrap, summarize
 from dontguess.scoring._rule import check_target
@@ -24,6 +25,11 @@ from dontguess.scoring._rule import check_target
 __all__ = ["audit_benchmarks"]
 
 _ABSTAINED = 2
+#: What the audit says of a benchmark known from an aggregate log's counts only.
+COUNTS_NOTE = (
+    "from the log's aggregate counts: the scores are exact, but the log does not say which "
+    "question each answer was, so no per-question paired bootstrap (no p-values)"
+)
 _SHOWN_VALUES = 8
 
 
@@ -33,6 +39,7 @@ def audit_benchmarks(
     targets: Sequence[float] = DEFAULT_TARGETS,
     bootstrap: int = 1000,
     seed: int = 0,
+    notes: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Audit each benchmark of ``table`` (imported logs; closed-rubric records only).
 
@@ -43,13 +50,17 @@ def audit_benchmarks(
         targets: confidence targets t in [0, 1); swaps are against the lowest t.
         bootstrap: paired bootstrap replicates per swap (0: no p-values).
         seed: bootstrap seed.
+        notes: benchmark → a sentence to add to its ``notes`` (e.g. a run's stated threshold).
 
     Returns:
         One dict per benchmark: benchmark, harnesses, n, binary (True / False / None when
         the log gave no scores), scores_seen, idk_credit (``none`` / ``partial`` / ``full``
-        / ``not observed``), abstain_possible, models (counts, abstentions' mean source
-        score, score per t), rankings (per t, best first) and swaps (pairs whose order at
-        t differs from the lowest t, with the paired bootstrap p-value at t).
+        / ``not observed``), abstain_possible, observation1 (one sentence), per_question
+        (False when the records stand in for an aggregate log's counts: see
+        :mod:`~dontguess.importers._audit_counts`), notes, models (counts, abstentions' mean
+        source score, score per t), rankings (per t, best first) and swaps (pairs whose
+        order at t differs from the lowest t, with the paired bootstrap p-value at t; None
+        with a note when the records cannot be paired by question).
 
     >>> from dontguess.records import Graded, GradedTable, Verdict
     >>> recs = [Graded(f"q{i}", "m", Verdict.CORRECT if i else Verdict.INCORRECT,
@@ -68,7 +79,10 @@ def audit_benchmarks(
     out = []
     for bench in sorted(set(names.tolist())):
         sub = closed.take(names == bench)
-        out.append(_audit_one(str(bench), sub, ts, bootstrap, seed))
+        row = _audit_one(str(bench), sub, ts, bootstrap, seed)
+        if notes and notes.get(str(bench)):
+            row["notes"].append(notes[str(bench)])
+        out.append(row)
     return out
 
 
@@ -110,15 +124,24 @@ def _grading(table: GradedTable, values: Any) -> dict[str, Any]:
         "n_score_values": len(seen),
         "idk_credit": credit,
         "abstain_possible": possible[0] if len(possible) == 1 else "mixed",
-        "observation1": _observation(binary),
+        "observation1": _observation(binary, seen, credit),
     }
 
 
-def _observation(binary: bool | None) -> str:
+def _observation(binary: bool | None, seen: list[float], credit: str) -> str:
+    """One sentence on what the grading rewards (Observation 1 when it is binary).
+
+    >>> _observation(False, [-4.0, 0.0, 1.0], "none")
+    'not binary: a wrong answer costs 4 and IDK scores 0, so abstaining can pay'
+    """
     if binary is None:
         return "unknown: the log gave no scores"
     if binary:
         return "binary grading: guessing is optimal (Observation 1), IDK never pays"
+    if seen and seen[0] < 0 and credit in ("none", "not observed"):
+        return (
+            f"not binary: a wrong answer costs {-seen[0]:g} and IDK scores 0, so abstaining can pay"
+        )
     return "not binary: some answers got partial or IDK credit"
 
 
@@ -126,6 +149,7 @@ def _audit_one(
     bench: str, table: GradedTable, ts: list[float], bootstrap: int, seed: int
 ) -> dict[str, Any]:
     values = _values(table)
+    per_question = not bool((_column(table, "scorer", "") == COUNTS_SCORER).any())
     rows = summarize(table, targets=ts, zero_division=math.nan)
     models = sorted({r["model"] for r in rows})
     scores = {(r["model"], r["score_target"]): r["score"] for r in rows}
@@ -147,9 +171,11 @@ def _audit_one(
         "harnesses": harness,
         "n": len(table),
         **_grading(table, values),
+        "per_question": per_question,
+        "notes": [] if per_question else [COUNTS_NOTE],
         "models": per_model,
         "rankings": rankings,
-        "swaps": _swaps(table, models, scores, ts, bootstrap, seed),
+        "swaps": _swaps(table, models, scores, ts, (bootstrap, seed) if per_question else None),
     }
 
 
@@ -166,9 +192,10 @@ def _swaps(
     models: list[str],
     scores: dict[tuple[str, float], float],
     ts: list[float],
-    bootstrap: int,
-    seed: int,
+    boot: tuple[int, int] | None,
 ) -> list[dict[str, Any]]:
+    """Pairs whose order at t differs from the lowest t; ``boot`` = (replicates, seed), or
+    None when the records are not paired by question (counts)."""
     base = ts[0]
     out = []
     for t in ts[1:]:
@@ -180,13 +207,16 @@ def _swaps(
                     continue
                 row = {"target": t, "base_target": base, "above_at_base": a}
                 row.update({"above_at_target": b, "difference_at_target": sb - sa})
-                out.append({**row, **_pvalue(table, b, a, t, bootstrap, seed)})
+                out.append({**row, **_pvalue(table, b, a, t, boot)})
     return out
 
 
 def _pvalue(
-    table: GradedTable, a: str, b: str, t: float, bootstrap: int, seed: int
+    table: GradedTable, a: str, b: str, t: float, boot: tuple[int, int] | None
 ) -> dict[str, Any]:
+    if boot is None:
+        return {"p_value": None, "n_items": None, "note": "counts only: no paired test"}
+    bootstrap, seed = boot
     if bootstrap == 0:
         return {"p_value": None, "n_items": None, "note": "no bootstrap (--bootstrap 0)"}
     try:
