@@ -178,3 +178,24 @@ def test_sweep_with_transformer_points() -> None:
         assert r["err"] >= r["theorem2_bound"]
     low, high = rows[0]["singleton_rate"], rows[2]["singleton_rate"]
     assert low < high
+
+
+def test_report_renders_incentives_and_poor_models_sections() -> None:
+    from dontguess.lab import report
+
+    summary = json.loads(json.dumps(_fake_summary()))
+    rates = {"right": 0.5, "wrong": 0.3, "idk": 0.2, "err_never_stated": 0.7,
+             "idk_never_stated": 0.3, "right_often_stated": 0.9, "delta": 0.1,
+             "scores_by_target": {"0": 0.5, "0.5": 0.2, "0.75": -0.4, "0.9": -2.2}}  # fmt: skip
+    row = {"reward": "<i>binary</i>", **rates, "post_training_people": {"reward": "b", **rates}}
+    summary["incentives"] = {"rows": [row], "observed": ["binary reward: <as predicted>"]}
+    model = {"model": "trigram", "err": 0.5, "err_sampled": 0.49, "err_sampled_se": 0.01,
+             "opt_thresholds": 0.5, "theorem3_bound": 0.5}  # fmt: skip
+    acc = {"p_right": 0.4, "argmax_accuracy": 0.45}
+    summary["poor_models"] = {
+        "trigram_example": {"models": [model]},
+        "letter_counting": {"word": acc, "character": acc, "majority_baseline": 0.45},
+    }
+    html = report.render_report(summary, [])
+    assert "Incentives: post-training" in html and "Theorem 3: poor models" in html
+    assert "<i>binary</i>" not in html and "&lt;as predicted&gt;" in html

@@ -91,3 +91,21 @@ def test_letter_questions_and_counts() -> None:
         assert line.startswith("In A B B A how many")
     with pytest.raises(Exception, match="min_len"):
         LetterConfig(min_len=5, max_len=3)
+
+
+def test_poor_models_cli_writes_json_and_says_what_it_saw(tmp_path: Any, capsys: Any) -> None:
+    pytest.importorskip("torch")
+    import json
+
+    from dontguess.cli import main
+
+    args = ["lab", "poor-models", "--out", str(tmp_path), "--sentences", "60",
+            "--letter-epochs", "1", "--threads", "1"]  # fmt: skip
+    assert main(args) == 0
+    data = json.loads((tmp_path / "poor_models.json").read_text())
+    tri = data["trigram_example"]
+    assert [m["model"] for m in tri["models"]] == ["trigram", "transformer"]
+    assert tri["models"][0]["err"] == pytest.approx(0.5)
+    assert {"word", "character", "majority_baseline"} <= set(data["letter_counting"])
+    out = capsys.readouterr().out
+    assert "Theorem 3's bound" in out and "Letter counting" in out

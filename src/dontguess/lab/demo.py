@@ -20,6 +20,7 @@ from typing import Any
 
 from dontguess.lab.calibrated import calibrated_p_hat
 from dontguess.lab.evaluate import evaluate_policies
+from dontguess.lab.incentives import IncentiveConfig
 from dontguess.lab.measure import MAX_ERRORS, MIN_ERRORS, calibrated_upper_bound, measure
 from dontguess.lab.sweep import SweepConfig, run_sweep
 from dontguess.lab.world import World, WorldConfig, make_world
@@ -45,6 +46,9 @@ class DemoConfig:
         sweep: the singleton-rate sweep (calibrated learner; a GPT-2 too if its
             ``train_preset`` is set: the fuller sweep).
         threads: torch threads (default: :func:`~dontguess.lab.gpt.default_threads`).
+        incentives: run the incentives experiment on the trained model (minutes on CPU;
+            off by default so the demo fits 3 minutes on 2 cores).
+        poor_models: run the Theorem 3 demonstrations (also off by default).
     """
 
     world: WorldConfig = DEMO_WORLD
@@ -52,6 +56,8 @@ class DemoConfig:
     device: str | None = None
     sweep: SweepConfig = field(default_factory=SweepConfig)
     threads: int | None = None
+    incentives: IncentiveConfig | None = None
+    poor_models: bool = False
 
 
 #: Figures also estimated on the test sample, kept beside the exact ones (labelled).
@@ -71,7 +77,7 @@ def _model_entry(name: str, world: World, p_hat: Any, seed: int) -> dict[str, An
 
 def _train_transformer(
     config: DemoConfig, world: World, out: Path, say: Progress
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
     from dontguess.lab.answer_probs import candidate_p_hat
     from dontguess.lab.gpt import PRESETS, default_threads, save_checkpoint, train
 
@@ -104,9 +110,8 @@ def _train_transformer(
         f"seen {preset.epochs} times, the median stated fact "
         f"{stats['exposures_per_stated_fact_median']:.0f} times"
     )
-    return _model_entry(
-        "transformer", world, candidate_p_hat(trained, world), world.config.seed
-    ), stats
+    entry = _model_entry("transformer", world, candidate_p_hat(trained, world), world.config.seed)
+    return entry, stats, trained
 
 
 def run_demo(config: DemoConfig, out: Path, *, progress: Progress | None = None) -> dict[str, Any]:
@@ -128,7 +133,7 @@ def run_demo(config: DemoConfig, out: Path, *, progress: Progress | None = None)
     # Theorem 2's upper bound is about the Appendix B calibrated learner only
     models["calibrated"]["theorem2_upper_bound"] = calibrated_upper_bound(world)
     say(f"calibrated learner: err={models['calibrated']['err']:.3f}")
-    models["transformer"], training = _train_transformer(config, world, out, say)
+    models["transformer"], training, trained = _train_transformer(config, world, out, say)
     say(f"transformer: err={models['transformer']['err']:.3f}")
     sweep = run_sweep(config.sweep, progress=say, threads=config.threads)
     sweep.append(_demo_point("transformer", world, models["transformer"]))
@@ -150,12 +155,31 @@ def run_demo(config: DemoConfig, out: Path, *, progress: Progress | None = None)
         "sweep": sweep,
         "sweep_config": asdict(config.sweep),
     }
+    summary.update(_extras(config, world, trained, say))
     summary["checks"] = checks(summary)
     summary["seconds"] = time.perf_counter() - start
     lines = plain_summary(summary)
     _write(out / "summary.json", json.dumps(_nan_null(summary), indent=2, allow_nan=False) + "\n")
     _write(out / "report.html", render_report(summary, lines))
     return summary
+
+
+def _extras(config: DemoConfig, world: World, trained: Any, say: Progress) -> dict[str, Any]:
+    """The optional sections: the incentives experiment and the poor-models figures."""
+    out: dict[str, Any] = {}
+    if config.incentives is not None:
+        from dontguess.lab.incentives import observations, run_incentives
+
+        say("incentives: post-training under binary vs confidence-target reward")
+        inc = run_incentives(trained, world, config.incentives, progress=say)
+        inc["observed"] = observations(inc["rows"])
+        out["incentives"] = inc
+    if config.poor_models:
+        from dontguess.lab.poor_models import run_poor_models
+
+        say("poor models: trigram vs GPT-2, letter counting")
+        out["poor_models"] = run_poor_models(seed=config.world.seed, threads=config.threads)
+    return out
 
 
 def _demo_point(name: str, world: World, entry: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +256,19 @@ def plain_summary(summary: dict[str, Any]) -> list[str]:
         f" vs {tr['scores_by_target']['always']['0.75']:.3f} (transformer). The threshold "
         "rule is applied after the fact to p̂ (nothing is stated to the model) and is optimal "
         "only for a calibrated model.",
+        *_extra_lines(summary),
         "Checks: "
         + ", ".join(f"{k}={'ok' if v else 'FAILED'}" for k, v in summary["checks"].items())
         + ".",
     ]
+
+
+def _extra_lines(summary: dict[str, Any]) -> list[str]:
+    lines = []
+    if "incentives" in summary:
+        lines += [f"Incentives (held-out people): {x}" for x in summary["incentives"]["observed"]]
+    if "poor_models" in summary:
+        from dontguess.lab.poor_models import poor_model_lines
+
+        lines += poor_model_lines(summary["poor_models"])
+    return lines

@@ -163,6 +163,73 @@ def _policy_rows(models: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+_INC_KEYS = ("right", "wrong", "idk", "err_never_stated", "idk_never_stated",
+             "right_often_stated", "delta")  # fmt: skip
+
+
+def _incentives_section(inc: dict[str, Any]) -> list[str]:
+    """The incentives table (held-out people, then post-training people) and observations."""
+    targets = ("0", "0.5", "0.75", "0.9")
+    header = ["reward", "right", "wrong", "IDK", "err never stated", "IDK never stated",
+              "right stated 6+", "δ", *[f"score t={t}" for t in targets]]  # fmt: skip
+
+    def rows(split: str | None) -> list[list[Any]]:
+        picked = [r if split is None else r[split] for r in inc["rows"]]
+        return [[r["reward"], *[r[k] for k in _INC_KEYS],
+                 *[r["scores_by_target"][t] for t in targets]] for r in picked]  # fmt: skip
+
+    return [
+        "<h2>Incentives: post-training under binary vs confidence-target reward</h2>",
+        "<p class='note'>Each row is a copy of the trained model post-trained to maximise "
+        "the exact expected reward (dontguess.scoring's rule: +1 right, −t/(1−t) wrong, 0 IDK; "
+        "binary is t=0) with a KL penalty, on questions about half of the people; figures are "
+        "exact under μ over the <b>held-out</b> people:</p>",
+        _table(header, rows(None)),
+        "<p class='note'>The same on the people it was post-trained on:</p>",
+        _table(header, rows("post_training_people")),
+        "<ul>",
+        *[f"<li>{html.escape(x)}</li>" for x in inc.get("observed", [])],
+        "</ul>",
+    ]
+
+
+def _poor_section(poor: dict[str, Any]) -> list[str]:
+    tri = poor["trigram_example"]
+    let = poor["letter_counting"]
+    return [
+        "<h2>Theorem 3: poor models</h2>",
+        "<p class='note'>“She/He lost it and was completely out of her/his mind”: err exact "
+        "under a uniform μ over the two prompts, opt(G) over each model's thresholded "
+        "classifiers, bound 2(1 − 1/C)·opt(G) with C = 2.</p>",
+        _table(
+            ["model", "err", "err from samples", "± s.e.", "opt(G)", "Thm 3 bound"],
+            [
+                [
+                    m["model"],
+                    m["err"],
+                    m["err_sampled"],
+                    m["err_sampled_se"],
+                    m["opt_thresholds"],
+                    m["theorem3_bound"],
+                ]
+                for m in tri["models"]
+            ],
+        ),
+        "<p class='note'>Letter counting on held-out words (mean p̂ of the right count; "
+        "how often the most likely count is right):</p>",
+        _table(
+            ["tokenizer", "p̂(right count)", "most likely count right"],
+            [
+                [lvl, let[lvl]["p_right"], let[lvl]["argmax_accuracy"]]
+                for lvl in ("word", "character")
+            ]
+            + [
+                ["always the most common count", let["majority_baseline"], let["majority_baseline"]]
+            ],
+        ),
+    ]
+
+
 def render_report(summary: dict[str, Any], lines: list[str]) -> str:
     """The full HTML page from the demo's summary dict and its plain-language lines."""
     models = summary["models"]
@@ -263,6 +330,8 @@ def render_report(summary: dict[str, Any], lines: list[str]) -> str:
                 for r in summary["sweep"]
             ],
         ),
+        *(_incentives_section(summary["incentives"]) if "incentives" in summary else []),
+        *(_poor_section(summary["poor_models"]) if "poor_models" in summary else []),
         "<h2>Training</h2>",
         _table(["quantity", "value"], [[k, v] for k, v in summary.get("training", {}).items()]),
         "</body></html>",
