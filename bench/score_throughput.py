@@ -1,132 +1,173 @@
-"""Throughput of dontguess.scoring.summarize vs a straightforward pure-Python loop.
+"""Whole-process cost of ``dontguess score`` next to pyarrow and pandas reading the same file.
 
-Builds a synthetic GradedTable of --n records (3 models; closed rubric plus open rubric at
-t = 0.5, 0.75, 0.9; about 1% ungraded), times ``summarize`` computing every per-t metric
-(closed answers re-scored at t = 0, 0.5, 0.75, 0.9), and times a pure-Python loop that
-computes the same rows on the first --loop-n records, extrapolating its per-record rate
-to --n. Prints both rates and their ratio; checks the loop and summarize agree on the slice.
+Writes one Parquet file of --n graded records (item_id, model, verdict, stated_target,
+sample: 4 models, 5 conditions (closed rubric and t = 0.25, 0.5, 0.75, 0.9), 5 samples per
+question, about 1% ungraded, rows shuffled), then runs, as separate Python processes, in
+turn (the order rotates each round) and --repeat times:
 
-    .venv/bin/python bench/score_throughput.py --n 10000000 --seed 0
+* ``pyarrow``: ``pq.read_table`` + ``Table.group_by(["model", "stated_target",
+  "verdict"])`` count: the floor for reading and counting this file in Python;
+* ``pandas``: ``pd.read_parquet`` + ``DataFrame.groupby`` on the same keys, count;
+* ``score``: ``dontguess score FILE --format json`` (default ``--bootstrap 1000``: checks,
+  duplicate check, counts, scores, bootstrap intervals, audit);
+* ``score-b0``: the same with ``--bootstrap 0``.
+
+Each process is timed by the wall clock and its peak resident memory read from the kernel
+(``os.wait4``). Prints the medians and the ratios to the pyarrow process, with the load
+average, and checks that ``score`` counted every record.
+
+    .venv/bin/python bench/score_throughput.py --n 5000000 --repeat 5
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
-from dontguess.records import GradedTable
-from dontguess.scoring import summarize
+MODELS = ("gpt-large", "llama-8b", "qwen-7b", "mistral-7b")
+TARGETS = (math.nan, 0.25, 0.5, 0.75, 0.9)
+SAMPLES = 5
 
-TARGETS = (0.0, 0.5, 0.75, 0.9)
+PYARROW = """
+import sys, pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1])
+g = t.group_by(["model", "stated_target", "verdict"]).aggregate([([], "count_all")])
+print(sum(g.column("count_all").to_pylist()))
+"""
+PANDAS = """
+import sys, pandas as pd
+df = pd.read_parquet(sys.argv[1])
+g = df.groupby(["model", "stated_target", "verdict"], dropna=False).size()
+print(int(g.sum()))
+"""
 
 
-def _obj(values: list[str]) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+def write_records(n: int, path: Path, seed: int) -> None:
+    """``n`` shuffled graded records, each (item, model, condition, sample) once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-
-def make_table(n: int, seed: int) -> GradedTable:
-    """Synthetic records; string columns share a pool of str objects (as a reader would make)."""
     rng = np.random.default_rng(seed)
-    models = _obj(["gpt-large", "llama-8b", "qwen-7b"])[rng.integers(0, 3, n)]
-    stated = np.array([math.nan, 0.5, 0.75, 0.9])[rng.integers(0, 4, n)]
-    style = np.where(np.isnan(stated), _obj([""]), _obj(["penalty"]))
-    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.01, 0.4, 0.3, 0.29])
-    ids = _obj([f"q{i}" for i in range(min(n, 100_000))])[rng.integers(0, min(n, 100_000), n)]
-    reason = np.where(verdict < 0, _obj(["timeout"]), _obj([""]))
-    return GradedTable(
-        item_id=ids,
-        model=models,
-        stated_target=stated,
-        style=style.astype(object),
-        sample=np.zeros(n, dtype=np.int64),
-        verdict=verdict,
-        confidence=np.full(n, math.nan),
-        ungraded_reason=reason.astype(object),
-        answer=np.full(n, "", dtype=object),
+    cells = len(MODELS) * len(TARGETS) * SAMPLES
+    k = rng.permutation(n)
+    item, rest = k // cells, k % cells
+    model, rest = rest // (len(TARGETS) * SAMPLES), rest % (len(TARGETS) * SAMPLES)
+    condition, sample = rest // SAMPLES, rest % SAMPLES
+    words = pa.array(["correct", "incorrect", "abstained", ""])
+    verdict = rng.choice(4, n, p=[0.45, 0.30, 0.24, 0.01]).astype(np.int32)
+    ids = pa.array([f"q{i:07d}" for i in range(int(item.max()) + 1)])
+    target = np.array(TARGETS)[condition]
+
+    def text(codes: np.ndarray, values: pa.Array) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), values).cast(
+            pa.string()
+        )
+
+    table = pa.table(
+        {
+            "item_id": text(item, ids),
+            "model": text(model, pa.array(MODELS)),
+            "verdict": text(verdict, words),
+            "stated_target": pa.array(target, mask=np.isnan(target)),
+            "sample": pa.array(sample.astype(np.int64)),
+        }
     )
+    pq.write_table(table, path)
 
 
-def python_loop(
-    model: list[str], stated: list[float], style: list[str], verdict: list[int]
-) -> dict[Any, dict[str, float]]:
-    """The straightforward way: one dict update per record, then per-group arithmetic."""
-    counts: dict[tuple[str, float, str], list[int]] = {}
-    for m, t, s, v in zip(model, stated, style, verdict, strict=True):
-        key = (m, -1.0 if t != t else t, s)
-        c = counts.get(key)
-        if c is None:
-            c = counts[key] = [0, 0, 0, 0]
-        c[v + 1] += 1
-    out: dict[Any, dict[str, float]] = {}
-    for (m, t, s), (u, c, i, a) in counts.items():
-        n = c + i + a
-        for st in TARGETS if t < 0 else (t,):
-            pen = st / (1 - st)
-            att = c / (c + i) if c + i else math.nan
-            acc = c / n if n else math.nan
-            out[(m, t, s, st)] = {
-                "accuracy": acc, "error_rate": i / n, "abstention_rate": a / n,
-                "ungraded_rate": u / (n + u), "attempted_accuracy": att,
-                "f_score": 2 * acc * att / (acc + att) if acc + att else 0.0,
-                "score": (c - pen * i) / n, "reward_score": (c + st * a) / n,
-            }  # fmt: skip
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MB and stdout of one process."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.returncode:
+            raise SystemExit(f"{command[:3]} failed ({proc.returncode}): {err[-2000:]}")
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def commands(path: Path, pandas: bool) -> dict[str, list[str]]:
+    score = [sys.executable, "-m", "dontguess", "score", str(path), "--format", "json"]
+    out = {
+        "pyarrow": [sys.executable, "-c", PYARROW, str(path)],
+        "score": score,
+        "score-b0": [*score, "--bootstrap", "0"],
+    }
+    if pandas:
+        out["pandas"] = [sys.executable, "-c", PANDAS, str(path)]
     return out
+
+
+def counted(stdout: str) -> int:
+    """Records counted by ``score`` (graded + ungraded, once per group)."""
+    seen = {}
+    for row in json.loads(stdout)["rows"]:
+        key = (row["model"], row["stated_target"], row["style"])
+        seen[key] = row["n"] + row["n_ungraded"]
+    return sum(seen.values())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000_000, help="records (default 10M)")
+    parser.add_argument("--n", type=int, default=5_000_000, help="records (default 5M)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (medians reported)")
     parser.add_argument("--seed", type=int, default=0, help="data seed")
-    parser.add_argument("--loop-n", type=int, default=500_000, help="records for the loop")
-    parser.add_argument("--repeat", type=int, default=3, help="summarize timings (best kept)")
+    parser.add_argument("--file", type=Path, default=None, help="keep the Parquet file here")
     args = parser.parse_args()
+    try:
+        import pandas  # noqa: F401
 
-    t0 = time.perf_counter()
-    table = make_table(args.n, args.seed)
-    print(f"built {args.n:,} records in {time.perf_counter() - t0:.1f} s")
-
-    best = math.inf
-    for _ in range(args.repeat):
+        have_pandas = True
+    except ImportError:
+        have_pandas = False
+        print("pandas is not installed: no pandas baseline")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.file or Path(tmp) / "records.parquet"
         t0 = time.perf_counter()
-        rows = summarize(table, targets=TARGETS)
-        best = min(best, time.perf_counter() - t0)
-    fast = args.n / best
-    print(f"summarize: {len(rows)} rows, {best:.3f} s (best of {args.repeat}) "
-          f"-> {fast / 1e6:.2f} M records/s")  # fmt: skip
+        write_records(args.n, path, args.seed)
+        size = path.stat().st_size / 1e6
+        print(f"wrote {args.n:,} records ({size:.2f} MB) in {time.perf_counter() - t0:.1f} s")
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+        runs = commands(path, have_pandas)
+        walls: dict[str, list[float]] = {name: [] for name in runs}
+        peaks: dict[str, list[float]] = {name: [] for name in runs}
+        names = list(runs)
+        for round_ in range(args.repeat):
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                wall, peak, out = run(runs[name])
+                walls[name].append(wall)
+                peaks[name].append(peak)
+                total = counted(out) if name.startswith("score") else int(out.strip())
+                assert total == args.n, f"{name} counted {total:,} of {args.n:,} records"
+        report(walls, peaks, args.n)
 
-    k = min(args.loop_n, args.n)
-    t0 = time.perf_counter()
-    cols = (table.model[:k].tolist(), table.stated_target[:k].tolist(),
-            table.style[:k].tolist(), table.verdict[:k].tolist())  # fmt: skip
-    convert_s = time.perf_counter() - t0
-    slow_s = math.inf
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        ref = python_loop(*cols)
-        slow_s = min(slow_s, time.perf_counter() - t0)
-    slow = k / slow_s
-    print(f"pure-Python loop on the first {k:,} records, columns already Python lists: "
-          f"{slow_s:.3f} s (best of {args.repeat}) -> {slow / 1e6:.2f} M records/s; "
-          f"extrapolated to {args.n:,}: {args.n / slow:.1f} s")  # fmt: skip
-    with_conv = k / (slow_s + convert_s)
-    print(f"  the same counting the .tolist() conversion from the table ({convert_s:.3f} s): "
-          f"{with_conv / 1e6:.2f} M records/s")  # fmt: skip
-    check = summarize(table.take(np.arange(k)), targets=TARGETS)
-    for r in check:
-        key = (r["model"], r["stated_target"] or -1.0, r["style"] or "", r["score_target"])
-        assert math.isclose(r["score"], ref[key]["score"]), key
-        assert math.isclose(r["f_score"], ref[key]["f_score"]), key
-    print(f"loop and summarize agree on the slice ({len(check)} rows)")
-    print(f"speed-up of summarize over the loop: {fast / slow:.1f}x "
-          f"({fast / with_conv:.1f}x counting the conversion)")  # fmt: skip
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+
+def report(walls: dict[str, list[float]], peaks: dict[str, list[float]], n: int) -> None:
+    base_wall = statistics.median(walls["pyarrow"])
+    base_peak = statistics.median(peaks["pyarrow"])
+    rounds = len(walls["pyarrow"])
+    print(f"\n{n:,} records, median of {rounds} interleaved rounds (every count checked):")
+    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'peak MB':>9} {'x pyarrow':>10}")
+    for name in walls:
+        wall, peak = statistics.median(walls[name]), statistics.median(peaks[name])
+        print(
+            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {peak:9.0f} {peak / base_peak:10.2f}"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -22,125 +22,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = [
-    "CHUNK",
-    "CodedArray",
-    "Coder",
-    "coded",
-    "coded_constant",
-    "codes_of",
-    "column_coder",
-    "combine",
-    "equals",
-    "factorize",
-    "split_key",
-]
+from dontguess._coded import CodedArray, as_objects, codes_of
+
+__all__ = ["CHUNK", "Coder", "column_coder", "combine", "factorize", "split_key"]
 
 I64 = npt.NDArray[np.int64]
 CHUNK = 1 << 16  # records per chunk: work arrays stay in cache
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
 _TABLE_BITS = (6, 10, 14, 18, 22)
 _NO_SHIFT = np.uint64(0)
-
-
-class CodedArray(np.ndarray):  # type: ignore[type-arg]
-    """A read-only object array of ``str`` that knows its dictionary codes.
-
-    ``self[i] == dictionary[codes[i]]`` for every record; the dictionary holds distinct values
-    (possibly some no record uses) and ``order`` lists its indices in sorted value order.
-    Indexing keeps the codes; any other operation (ufuncs, copies) gives plain arrays. The
-    array is read-only so that its codes cannot go stale: copy it to change values.
-    """
-
-    _dictionary: npt.NDArray[np.object_] | None
-    _codes: npt.NDArray[np.integer[Any]] | None
-    _order: npt.NDArray[np.int64] | None
-
-    def __array_finalize__(self, obj: Any) -> None:
-        self._dictionary = self._codes = self._order = None
-
-    def __getitem__(self, index: Any) -> Any:
-        if self._codes is not None and self._dictionary is not None and self.strides == (0,):
-            codes = self._codes[index]  # a constant column stays one stored value
-            if np.ndim(codes) == 1:
-                return coded_constant(self._dictionary[0], len(codes))
-        out = super().__getitem__(index)
-        if isinstance(out, CodedArray) and self._codes is not None:
-            out._dictionary, out._order = self._dictionary, self._order
-            out._codes = self._codes[index]
-            out.flags.writeable = False
-        return out
-
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        plain = tuple(x.view(np.ndarray) if isinstance(x, CodedArray) else x for x in inputs)
-        return getattr(ufunc, method)(*plain, **kwargs)
-
-    def __reduce__(self) -> Any:  # pickles as a plain object array
-        return self.view(np.ndarray).__reduce__()
-
-    def __repr__(self) -> str:
-        return repr(self.view(np.ndarray))
-
-
-def coded(
-    values: Sequence[Any], codes: npt.NDArray[np.integer[Any]], order: Any = None
-) -> CodedArray:
-    """The object array ``values[codes]`` as a :class:`CodedArray`.
-
-    Args:
-        values: the dictionary; equal values are merged here (e.g. after lower-casing).
-        codes: each record's index into ``values``.
-        order: indices of ``values`` in sorted order, if already known (else sorted here).
-
-    >>> col = coded(["b", "a", "b"], np.array([0, 1, 2, 1]))
-    >>> col.tolist(), codes_of(col[1:])[1].tolist()
-    (['b', 'a', 'b', 'a'], [1, 0, 1])
-    """
-    dictionary = _as_objects(values)
-    first: dict[Any, int] = {}
-    remap = np.fromiter((first.setdefault(v, k) for k, v in enumerate(values)), np.int64)
-    if len(first) < len(values):  # duplicates: point every copy at its first occurrence
-        codes, order = remap[codes], None
-    out: CodedArray = dictionary[codes].view(CodedArray)
-    out._dictionary, out._codes = dictionary, codes
-    if order is None:
-        order = np.array(sorted(range(len(values)), key=values.__getitem__), dtype=np.int64)
-    out._order = np.asarray(order, dtype=np.int64)
-    out.flags.writeable = False
-    return out
-
-
-def coded_constant(value: str, n: int) -> CodedArray:
-    """``n`` copies of ``value`` as a :class:`CodedArray` that stores one (zero strides).
-
-    >>> coded_constant("", 3).tolist()
-    ['', '', '']
-    """
-    one = _as_objects([value])
-    out = np.lib.stride_tricks.as_strided(one, shape=(n,), strides=(0,)).view(CodedArray)
-    out._dictionary, out._order = one, np.zeros(1, dtype=np.int64)
-    out._codes = np.broadcast_to(np.zeros(1, dtype=np.int8), (n,))
-    out.flags.writeable = False
-    return out
-
-
-def codes_of(col: Any) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.integer[Any]]] | None:
-    """``(dictionary, codes)`` of a :class:`CodedArray`, or None for any other array."""
-    if isinstance(col, CodedArray) and col._codes is not None and col._dictionary is not None:
-        return col._dictionary, col._codes
-    return None
-
-
-def equals(col: npt.NDArray[Any], value: Any) -> npt.NDArray[np.bool_]:
-    """``col == value`` per record, through the codes when ``col`` carries them."""
-    known = codes_of(col)
-    if known is None:
-        return np.asarray(col == value, dtype=bool)
-    dictionary, codes = known
-    hits = [k for k, v in enumerate(dictionary) if v == value]
-    if not hits:
-        return np.zeros(len(codes), dtype=bool)
-    return np.isin(codes, hits) if len(hits) > 1 else np.asarray(codes == hits[0])
 
 
 def _slots(bits: I64, shift: np.uint64) -> I64:
@@ -212,7 +102,7 @@ def _object_coder(col: npt.NDArray[Any]) -> Coder:
         return Coder(known[0], _codes=known[1])
     seen: dict[Any, int] = {}
     codes = np.fromiter((seen.setdefault(v, len(seen)) for v in col), np.int64, len(col))
-    return Coder(_as_objects(list(seen)), _codes=codes)
+    return Coder(as_objects(list(seen)), _codes=codes)
 
 
 def _numeric_coder(col: npt.NDArray[Any]) -> Coder:
@@ -230,12 +120,6 @@ def _numeric_coder(col: npt.NDArray[Any]) -> Coder:
     values = table[used].view(np.float64) if col.dtype.kind == "f" else table[used]
     rank = np.maximum(np.cumsum(used, dtype=np.int64) - 1, 0)
     return Coder(values.astype(col.dtype), bits, shift, rank)
-
-
-def _as_objects(values: Sequence[Any]) -> npt.NDArray[np.object_]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = list(values)
-    return out
 
 
 def column_coder(col: npt.NDArray[Any]) -> Coder:

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import coded, coded_constant, codes_of
-from dontguess._tables_codes import encode, first_valid, show
+from dontguess._coded import Pending, constant_pending
+from dontguess._tables_codes import CodedTable, encode, first_valid, show
 from dontguess._tables_io import Where
 from dontguess._tables_unique import Codes
 from dontguess.errors import InputError, SchemaError
@@ -78,46 +78,43 @@ def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
         for name in table.column_names
         if name not in KNOWN
     }
-    records = GradedTable(
-        item_id=item_id,
-        model=model,
+    unbuilt: dict[str, Any] = {  # text columns are built only when someone reads them
+        "item_id": item_id,
+        "model": model,
+        "style": style,
+        "ungraded_reason": reason,
+        "answer": answer,
+    }
+    records = CodedTable(
+        **unbuilt,
         stated_target=target,
-        style=style,
         sample=sample,
         verdict=verdict,
         confidence=confidence,
-        ungraded_reason=reason,
-        answer=answer,
         groups=groups,
     )
-    return records, Codes(*_codes(item_id), *_codes(model))
-
-
-def _codes(column: npt.NDArray[np.object_]) -> tuple[Any, Any]:
-    known = codes_of(column)
-    assert known is not None
-    return known
+    return records, Codes(item_id.dictionary, item_id.codes, model.dictionary, model.codes)
 
 
 def text(
     column: Any, name: str, where: Where, *, nested_ok: bool = True
 ) -> npt.NDArray[np.object_]:
-    """A pyarrow column as a read-only :class:`CodedArray` of ``str`` (null → ``""``; nested →
-    JSON text), carrying its dictionary codes (only the distinct values become Python objects).
+    """A pyarrow column as a read-only :class:`~dontguess._coded.CodedArray` of ``str`` (null →
+    ``""``; nested → JSON text): only the distinct values become Python objects.
     """
-    return encode(column, name, where, nested_ok=nested_ok).text()
+    return encode(column, name, where, nested_ok=nested_ok).text().build()
 
 
 def _text_or_blank(
     table: Any, name: str, where: Where, n: int, *, nested_ok: bool = True
-) -> npt.NDArray[np.object_]:
+) -> Pending:
     if name not in table.column_names:
-        return coded_constant("", n)
-    return text(table.column(name), name, where, nested_ok=nested_ok)
+        return constant_pending("", n)
+    return encode(table.column(name), name, where, nested_ok=nested_ok).text()
 
 
-def _required_text(table: Any, name: str, where: Where) -> npt.NDArray[np.object_]:
-    """Non-empty text (a :class:`CodedArray`)."""
+def _required_text(table: Any, name: str, where: Where) -> Pending:
+    """Non-empty text (not built)."""
     encoded = encode(table.column(name), name, where)
     rows = encoded.rows_with([k for k, u in enumerate(encoded.values()) if not u])
     if rows.size:
@@ -232,9 +229,7 @@ def _check_range(
         raise where.error(row, f"{name} must be in {allowed}, got {float(values[row])!r}")
 
 
-def _styles(
-    table: Any, target: npt.NDArray[np.float64], where: Where, n: int
-) -> npt.NDArray[np.object_]:
+def _styles(table: Any, target: npt.NDArray[np.float64], where: Where, n: int) -> Pending:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
     closed = np.isnan(target)
     if "style" in table.column_names:
@@ -251,7 +246,7 @@ def _styles(
         codes = np.zeros(n, dtype=np.int8)
     codes[closed] = 0  # closed rubric: no style
     codes[~closed & (codes == 0)] = 1  # open rubric: penalty unless reward
-    return coded(_STYLES, codes, np.arange(len(_STYLES)))
+    return Pending(_STYLES, codes, np.arange(len(_STYLES)))
 
 
 def _constant(value: float, dtype: Any, n: int) -> Any:
@@ -286,14 +281,12 @@ def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
     return values.astype(np.int64)
 
 
-def _reasons(
-    table: Any, verdict: npt.NDArray[np.int8], where: Where, n: int
-) -> npt.NDArray[np.object_]:
+def _reasons(table: Any, verdict: npt.NDArray[np.int8], where: Where, n: int) -> Pending:
     graded = verdict != UNGRADED_CODE
     if "ungraded_reason" not in table.column_names:
         if graded.all():
-            return coded_constant("", n)
-        return coded(["", DEFAULT_UNGRADED_REASON], (~graded).astype(np.int8), [0, 1])
+            return constant_pending("", n)
+        return Pending(["", DEFAULT_UNGRADED_REASON], (~graded).astype(np.int8), [0, 1])
     encoded = encode(table.column("ungraded_reason"), "ungraded_reason", where)
     values = ["" if v is None else v for v in encoded.values()]
     given = np.array([v != "" for v in values])[encoded.codes]
@@ -303,4 +296,4 @@ def _reasons(
         got = values[int(encoded.codes[row])]
         raise where.error(row, f"a graded record has no ungraded_reason; got {got!r}")
     codes = np.where(graded | given, encoded.codes, len(values))
-    return coded([*values, DEFAULT_UNGRADED_REASON], codes)
+    return Pending([*values, DEFAULT_UNGRADED_REASON], codes)

@@ -16,11 +16,57 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import CodedArray, coded
+from dontguess._coded import LazyColumn, Pending
 from dontguess._tables_io import Where, string_array
 from dontguess.errors import InputError
+from dontguess.records import GradedTable
 
-__all__ = ["Encoded", "encode", "show", "strings"]
+__all__ = ["CodedTable", "Encoded", "encode", "show", "strings"]
+
+_TEXT = ("item_id", "model", "style", "ungraded_reason", "answer")
+
+
+class CodedTable(GradedTable):
+    """A :class:`GradedTable` read from a file: its text columns are built on first read.
+
+    Each text column is held as its dictionary codes (:class:`Pending`) and becomes a
+    read-only :class:`~dontguess._coded.CodedArray` the first time it is read, so scoring,
+    which works on the codes (:func:`~dontguess._coded.stored_codes`), never builds the
+    per-record object arrays. ``take`` keeps the columns unbuilt.
+    """
+
+    item_id = LazyColumn()
+    model = LazyColumn()
+    style = LazyColumn()
+    ungraded_reason = LazyColumn()
+    answer = LazyColumn()
+
+    def __post_init__(self) -> None:
+        n = len(self.verdict)
+        for name in (*_TEXT, "stated_target", "sample", "confidence"):
+            attr = getattr(type(self), name, None)
+            value = attr.stored(self) if isinstance(attr, LazyColumn) else getattr(self, name)
+            if len(value) != n:
+                raise ValueError(f"column {name!r} has {len(value)} rows, want {n}")
+        for name, col in self.groups.items():
+            if len(col) != n:
+                raise ValueError(f"group column {name!r} has {len(col)} rows, want {n}")
+
+    def take(self, index: npt.NDArray[Any]) -> GradedTable:
+        """Rows selected by a boolean mask or integer index (text columns stay unbuilt)."""
+
+        def pick(name: str) -> Any:
+            value = getattr(type(self), name).stored(self)
+            return value.take(index) if isinstance(value, Pending) else value[index]
+
+        return CodedTable(
+            **{name: pick(name) for name in _TEXT},
+            stated_target=self.stated_target[index],
+            sample=self.sample[index],
+            verdict=self.verdict[index],
+            confidence=self.confidence[index],
+            groups={k: v[index] for k, v in self.groups.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -53,13 +99,13 @@ class Encoded:
             return np.flatnonzero(self.codes == which[0])
         return np.flatnonzero(np.isin(self.codes, which))
 
-    def text(self) -> CodedArray:
-        """The rows as a :class:`CodedArray` of ``str`` (null → ``""``)."""
+    def text(self) -> Pending:
+        """The rows as ``str`` (null → ``""``), not built yet (a :class:`Pending` column)."""
         import pyarrow.compute as pc
 
         values = ["" if v is None else v for v in self.values()]
         order = _indices(pc.array_sort_indices(self.dictionary), missing=-1)
-        return coded(values, self.codes, np.concatenate(([len(values) - 1], order)))
+        return Pending(values, self.codes, np.concatenate(([len(values) - 1], order)))
 
 
 def encode(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Encoded:

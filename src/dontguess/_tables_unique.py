@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import CHUNK, column_coder, combine, equals
+from dontguess._coded import equals
+from dontguess._factorize import CHUNK, column_coder, combine
 from dontguess._tables_io import Where
 from dontguess.records import GradedTable
 
@@ -35,10 +36,10 @@ U64 = npt.NDArray[np.uint64]
 class Codes:
     """Distinct ``item_id`` / ``model`` values of one file and each record's index into them."""
 
-    items: Sequence[Any]
-    item_codes: npt.NDArray[np.intp]
-    models: Sequence[Any]
-    model_codes: npt.NDArray[np.intp]
+    items: Sequence[Any] | npt.NDArray[np.object_]
+    item_codes: npt.NDArray[np.integer[Any]]
+    models: Sequence[Any] | npt.NDArray[np.object_]
+    model_codes: npt.NDArray[np.integer[Any]]
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,10 @@ def _digits(table: GradedTable, sources: Sequence[Source]) -> list[Digit] | None
     target = table.stated_target
     if not np.isnan(target).all():
         coder = column_coder(target)
+        is_reward = equals(table, "style", "reward")
 
         def condition(lo: int, hi: int) -> npt.NDArray[np.int64]:
-            reward = equals(table.style[lo:hi], "reward") & ~np.isnan(target[lo:hi])
+            reward = is_reward[lo:hi] & ~np.isnan(target[lo:hi])
             return coder.codes(lo, hi) * 2 + reward
 
         digits.append((condition, 2 * len(coder.uniques)))
@@ -156,7 +158,7 @@ def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.ND
     closed = np.isnan(table.stated_target)
     if not closed.all():
         target = np.where(closed, np.nan, table.stated_target + 0.0).view(np.int64)
-        reward = equals(table.style, "reward") & ~closed
+        reward = equals(table, "style", "reward") & ~closed
         columns.append(np.where(reward, target | np.int64(-(2**63)), target))
     if table.sample.any():
         columns.append(table.sample.astype(np.int64, copy=False))
@@ -164,7 +166,7 @@ def _exact_columns(table: GradedTable, sources: Sequence[Source]) -> list[npt.ND
 
 
 def _merged(
-    parts: Sequence[tuple[Sequence[Any], npt.NDArray[np.integer[Any]]]],
+    parts: Sequence[tuple[Any, npt.NDArray[np.integer[Any]]]],
 ) -> tuple[npt.NDArray[np.integer[Any]], int]:
     """One code per distinct value across files (a dict over the distinct values only).
 

@@ -19,10 +19,10 @@ from dontguess._bootstrap import (
     percentile_interval,
     resample_totals,
 )
+from dontguess._coded import stored_codes
 from dontguess._factorize import (
     CHUNK,
     Coder,
-    codes_of,
     column_coder,
     combine,
     factorize,
@@ -107,8 +107,12 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
         if name not in table.groups:
             have = ", ".join(sorted(table.groups)) or "none"
             raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
-    cols = [table.model, table.stated_target, table.style, *(table.groups[b] for b in by)]
-    coders = [column_coder(c) for c in cols]  # rows are sorted by label later
+    coders = [  # rows are sorted by label later; text columns use the reader's codes if any
+        _coder(table, "model"),
+        column_coder(table.stated_target),
+        _coder(table, "style"),
+        *(column_coder(table.groups[b]) for b in by),
+    ]
     sizes = [*(len(c.uniques) for c in coders), 4]
     radix = math.prod(max(s, 1) for s in sizes)
     if radix > _DENSE_CELLS:
@@ -127,6 +131,13 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
     keys = np.flatnonzero(counts_all.any(axis=1))
     parts = split_key(keys, sizes[:-1])
     return _groups(coders, parts, counts_all[keys], cells, keys, by)
+
+
+def _coder(table: GradedTable, name: str) -> Coder:
+    known = stored_codes(table, name)
+    if known is not None:
+        return Coder(known[0], _codes=known[1])
+    return column_coder(getattr(table, name))
 
 
 def _group_sparse(
@@ -204,7 +215,7 @@ def _bootstrap_scores(
 ) -> dict[tuple[int, float], tuple[float, float]]:
     """Percentile CI of the score per (group, score target), items resampled within groups."""
     graded = table.verdict >= 0
-    known = codes_of(table.item_id)  # the reader's codes: no pass over the item ids
+    known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
     if known is not None:
         item, n_items = known[1][graded].astype(np.int64), len(known[0])
     else:

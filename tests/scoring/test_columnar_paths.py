@@ -1,0 +1,66 @@
+"""The fast paths (reader codes, dense counts) give the same answers as the plain ones."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dontguess import _bootstrap
+from dontguess.records import GradedTable
+from dontguess.scoring import summarize
+from dontguess.tables import read_graded, write_graded
+
+
+def _sparse_cluster_counts(group, item, verdict, n_items):  # type: ignore[no-untyped-def]
+    key = group * max(n_items, 1) + item
+    keys, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount(inverse * 3 + verdict.astype(np.int64), minlength=keys.size * 3)
+    return keys // max(n_items, 1), counts.reshape(keys.size, 3).astype(np.float64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 5), st.integers(1, 300), st.integers(0, 2**16))
+def test_dense_cluster_counts_match_the_sorting_ones(
+    n: int, groups: int, items: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, groups, n).astype(np.int64)
+    item = rng.integers(0, items, n).astype(np.int64)
+    verdict = rng.integers(0, 3, n).astype(np.int8)
+    got = _bootstrap.cluster_counts(group, item, verdict, items)
+    want = _sparse_cluster_counts(group, item, verdict, items)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_read_table_scores_like_the_same_records_in_memory(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
+    stated = np.array([math.nan, 0.5, 0.9])[rng.integers(0, 3, n)]
+    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.05, 0.4, 0.3, 0.25])
+    plain = GradedTable(
+        item_id=objects([f"q{i % 400}" for i in range(n)]),
+        model=objects(["a", "b", "c"])[rng.integers(0, 3, n)],
+        stated_target=stated,
+        style=np.where(np.isnan(stated), objects([""]), objects(["penalty"])).astype(object),
+        sample=(np.arange(n) // 400).astype(np.int64),
+        verdict=verdict,
+        confidence=np.full(n, math.nan),
+        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
+        answer=objects([""] * n),
+        groups={"topic": objects(["x", "y"])[rng.integers(0, 2, n)]},
+    )
+    read = read_graded(write_graded(plain, tmp_path / "g.parquet"))
+    kwargs = {"by": ["topic"], "bootstrap": 200, "seed": 3, "zero_division": math.nan}
+    want, got = summarize(plain, **kwargs), summarize(read, **kwargs)  # type: ignore[arg-type]
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            same = a[key] == b[key] or (a[key] != a[key] and b[key] != b[key])
+            assert same, (key, a[key], b[key])
