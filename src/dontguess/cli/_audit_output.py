@@ -106,9 +106,12 @@ def _models_table(bench: dict[str, Any]) -> Any:
 def _rankings_text(bench: dict[str, Any]) -> str:
     from rich.markup import escape
 
-    lines = ["ranking (best first):"]
+    from dontguess.report._audit import tied_groups
+
+    lines = ["ranking (best first; = ties):"]
     for r in bench["rankings"]:
-        lines.append(f"  t={r['target']:g}: " + escape(" > ".join(r["order"])))
+        text = " > ".join(" = ".join(g) for g in tied_groups(bench, r))
+        lines.append(f"  t={r['target']:g}: " + escape(text))
     return "\n".join(lines)
 
 

@@ -54,6 +54,7 @@ def build_html(
     """
     from dontguess.report import _figures as fig
     from dontguess.report import _render as r
+    from dontguess.report._audit import audit_parts
     from dontguess.report._policies import policies_parts
 
     parts: list[Markup] = [
@@ -73,6 +74,7 @@ def build_html(
             )
         )
     parts.extend(policies_parts(table, rows))  # issue 11: abstention policies, if any
+    parts.extend(audit_parts(table, rows))  # issue 9: benchmark audit of harness logs, if any
     parts.append(r.answers_section(table, per_verdict=per_verdict))
     return page(title, parts)
 
