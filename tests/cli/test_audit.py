@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.importers.logs import inspect_sample, write_eval
+from tests.importers.logs import inspect_sample, lm_line, write_eval, write_lm
 
 from dontguess.cli import main
 
@@ -119,6 +119,24 @@ def test_audit_refuses_the_same_run_twice(
     assert code == 0, err
     ((model,),) = [[m for m in b["models"]] for b in json.loads(out)["benchmarks"]]
     assert (model["n"], model["n_correct"], model["n_incorrect"]) == (20, 9, 11)
+
+
+def test_audit_same_item_ids_in_two_benchmarks_are_not_repeats(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """lm-eval numbers each task's documents from 0: one model's two tasks share doc ids."""
+    paths = []
+    for task in ("gsm", "arc"):
+        (tmp_path / task).mkdir()
+        lines = [lm_line(i, 1.0 if i < 2 else 0.0) for i in range(4)]
+        results = {"model_name": "m", "configs": {task: {"output_type": "generate_until"}}}
+        paths.append(str(write_lm(tmp_path / task, lines, task=task, results=results)))
+    code, out, err = _run(capsys, "audit", *paths, "--format", "json", "--bootstrap", "0")
+    assert code == 0, err
+    benches = json.loads(out)["benchmarks"]
+    assert [(b["benchmark"], b["models"][0]["n"]) for b in benches] == [("arc", 4), ("gsm", 4)]
+    code, _, err = _run(capsys, "audit", paths[0], paths[0], "--bootstrap", "0")
+    assert code == 2 and "duplicate record" in err
 
 
 def _counts_file(path: Path, **metrics: object) -> Path:

@@ -153,7 +153,12 @@ def _read(args: argparse.Namespace) -> tuple[Any, list[tuple[str, str]], dict[st
 
 def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
     """Concatenate the files' records; unless allowed, refuse a repeated key as `score` does
-    (the error names the file and row of both copies)."""
+    (the error names the file and row of both copies).
+
+    The key is (item_id, model, condition, sample) within a benchmark: harnesses number
+    each task's questions from 0, so one model's gsm8k and arc logs share item ids without
+    repeating an answer.
+    """
     from dontguess._factorize import factorize
     from dontguess._tables_io import Where
     from dontguess._tables_unique import Codes, Source, check_unique
@@ -164,10 +169,25 @@ def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
         return table
     sources, start = [], 0
     for path, part in parts:
-        items, item_codes = factorize(part.item_id, sort=False)
         models, model_codes = factorize(part.model, sort=False)
-        codes = Codes(list(items), item_codes, list(models), model_codes)
+        items, item_codes = _benchmark_items(part)
+        codes = Codes(items, item_codes, list(models), model_codes)
         sources.append(Source(Where(str(path), None), start, start + len(part), codes))
         start += len(part)
     check_unique(table, sources)
     return table
+
+
+def _benchmark_items(part: Any) -> tuple[list[Any], Any]:
+    """Distinct (benchmark, item_id) pairs of one file and each record's index into them."""
+    import numpy as np
+
+    from dontguess._factorize import factorize
+
+    items, item_codes = factorize(part.item_id, sort=False)
+    bench = part.groups.get("benchmark")
+    if bench is None:
+        return [("", i) for i in items], item_codes
+    benches, bench_codes = factorize(bench, sort=False)
+    pairs, codes = np.unique(bench_codes * len(items) + item_codes, return_inverse=True)
+    return [(benches[k // len(items)], items[k % len(items)]) for k in pairs.tolist()], codes

@@ -76,6 +76,7 @@ def audit_benchmarks(
         raise ValueError(f"bootstrap must be >= 0, got {bootstrap}")
     closed = table.take(np.isnan(table.stated_target))
     names = _column(closed, "benchmark", "(all)")
+    names = np.where(names == "", "(all)", names)  # a file without the column, among logs
     out = []
     for bench in sorted(set(names.tolist())):
         sub = closed.take(names == bench)
