@@ -114,3 +114,29 @@ def test_hash_path_still_finds_duplicates(tmp_path: Path, monkeypatch: pytest.Mo
     columns["sample"][4] = 0
     with pytest.raises(InputError, match=r"row 5: duplicate record: item_id 'q1'.*row 2"):
         read_graded(_parquet(tmp_path / "bad.parquet", columns))
+
+
+def test_scoring_a_read_table_builds_no_text_column(tmp_path: Path) -> None:
+    from dontguess._coded import Pending
+    from dontguess.metrics import calibration_audit
+
+    path = _parquet(
+        tmp_path / "g.parquet",
+        {
+            "item_id": ["q1", "q2", "q1", "q2"],
+            "model": ["a", "a", "b", "b"],
+            "verdict": ["correct", "incorrect", "abstained", ""],
+            "stated_target": [None, 0.5, None, 0.5],
+        },
+    )
+    table = read_graded(path)
+    rows = summarize(table, bootstrap=50, zero_division=math.nan)
+    assert [r["n"] for r in rows if r["score_target"] == 0.5] == [1, 1, 1, 0]
+    unbuilt = [
+        n for n in ("model", "style") if isinstance(type(table).__dict__[n].stored(table), Pending)
+    ]
+    assert unbuilt == ["model", "style"]  # counted through the codes
+    picked = table.take(np.array([True, False, True, False]))
+    assert isinstance(type(picked).__dict__["model"].stored(picked), Pending)
+    assert picked.model.tolist() == ["a", "b"]  # built on first read, equal to the file
+    assert calibration_audit(table)[0]["n"] == 1
