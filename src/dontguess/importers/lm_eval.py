@@ -22,6 +22,10 @@ Each line is one document: ``doc_id``, ``doc``, ``target``, ``arguments``, ``res
 
 Some writers store ``doc``, ``arguments`` and ``resps`` as Python ``repr`` text; those are
 read with :func:`ast.literal_eval` (bounded in size).
+
+A file whose lines all have the first line's shape is read as columns
+(:mod:`dontguess.importers._lm_fast`, same records, much faster); any other file, and any
+file with a problem, is read line by line here, which names the line at fault.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from dontguess.importers._common import (
     load_json,
     score_verdict,
 )
+from dontguess.importers._lm_fast import read_columns, to_table
 from dontguess.importers.inspect_log import grade_value
 from dontguess.records import UNGRADED_CODE, GradedTable
 
@@ -226,6 +231,9 @@ def read_lm_eval(path: str | Path, *, partial_threshold: float | None = None) ->
         _refuse_results(path)
     task, stamp = task_and_stamp(path)
     info = _results(path, task, stamp)
+    columns = read_columns(path)  # the common shape, read as columns (None: read line by line)
+    if columns is not None:
+        return to_table(columns, task=task, info=info, threshold=threshold, choice=_choice)
     rows = list(_lines(path))
     if not rows:
         raise InputError("no samples (the file holds only blank lines)", path=str(path))
