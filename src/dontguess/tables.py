@@ -120,9 +120,10 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
 
     if detect_format(path) is not None:
         from dontguess._factorize import factorize
+        from dontguess.importers._keys import benchmark_items
 
         log = read_log(path)
-        items, item_codes = factorize(log.item_id, sort=False)
+        items, item_codes = benchmark_items(log)  # tasks number their questions from 0
         models, model_codes = factorize(log.model, sort=False)
         return (
             log,

@@ -139,3 +139,18 @@ def test_inspect_eval_compressed_with_zstandard_reads(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         assert {i.compress_type for i in z.infolist()} == {93}
     assert read_log(path).verdict.tolist() == [0, 1, 2]  # C, I, N
+
+
+def test_two_tasks_of_one_model_are_not_duplicates_in_score(tmp_path: Path) -> None:
+    # Harnesses number each task's questions from 0: one model's two tasks share item ids
+    # without repeating an answer, so score/report key imported records by benchmark too
+    # (they refused the shared inspect input-task and popularity logs on item '1').
+    from dontguess.errors import InputError
+    from dontguess.tables import read_graded
+
+    a = write_eval(tmp_path / "a.eval", [inspect_sample(1, "C")], task="arith")
+    b = write_eval(tmp_path / "b.eval", [inspect_sample(1, "I")], task="trivia")
+    assert len(read_graded([a, b])) == 2
+    again = write_eval(tmp_path / "c.eval", [inspect_sample(1, "I")], task="arith")
+    with pytest.raises(InputError, match="duplicate record"):
+        read_graded([a, again])

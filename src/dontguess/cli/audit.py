@@ -162,6 +162,7 @@ def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
     from dontguess._factorize import factorize
     from dontguess._tables_io import Where
     from dontguess._tables_unique import Codes, Source, check_unique
+    from dontguess.importers._keys import benchmark_items
     from dontguess.tables import concat_graded
 
     table = concat_graded([t for _, t in parts])
@@ -170,24 +171,9 @@ def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
     sources, start = [], 0
     for path, part in parts:
         models, model_codes = factorize(part.model, sort=False)
-        items, item_codes = _benchmark_items(part)
+        items, item_codes = benchmark_items(part)
         codes = Codes(items, item_codes, list(models), model_codes)
         sources.append(Source(Where(str(path), None), start, start + len(part), codes))
         start += len(part)
     check_unique(table, sources)
     return table
-
-
-def _benchmark_items(part: Any) -> tuple[list[Any], Any]:
-    """Distinct (benchmark, item_id) pairs of one file and each record's index into them."""
-    import numpy as np
-
-    from dontguess._factorize import factorize
-
-    items, item_codes = factorize(part.item_id, sort=False)
-    bench = part.groups.get("benchmark")
-    if bench is None:
-        return [("", i) for i in items], item_codes
-    benches, bench_codes = factorize(bench, sort=False)
-    pairs, codes = np.unique(bench_codes * len(items) + item_codes, return_inverse=True)
-    return [(benches[k // len(items)], items[k % len(items)]) for k in pairs.tolist()], codes

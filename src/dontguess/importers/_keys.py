@@ -1,0 +1,31 @@
+"""Record keys of imported logs: a question is (benchmark, item_id), not item_id alone.
+
+Harnesses number each task's questions from 0 (lm-eval's ``doc_id``, inspect's sample ids),
+so one model's gsm8k and arc logs share item ids without repeating an answer. The
+duplicate check of ``score``, ``report`` and ``audit`` keys records by both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dontguess._factorize import factorize
+from dontguess.records import GradedTable
+
+__all__ = ["benchmark_items"]
+
+
+def benchmark_items(table: GradedTable) -> tuple[list[Any], Any]:
+    """Distinct (benchmark, item_id) pairs of ``table`` and each record's index into them.
+
+    Without a ``benchmark`` column every pair has benchmark ``""``.
+    """
+    items, item_codes = factorize(table.item_id, sort=False)
+    bench = table.groups.get("benchmark")
+    if bench is None:
+        return [("", i) for i in items], item_codes
+    benches, bench_codes = factorize(bench, sort=False)
+    pairs, codes = np.unique(bench_codes * len(items) + item_codes, return_inverse=True)
+    return [(benches[k // len(items)], items[k % len(items)]) for k in pairs.tolist()], codes
