@@ -26,7 +26,10 @@ TINY = DemoConfig(
 
 
 def test_run_demo_writes_summary_report_and_checkpoint(tmp_path: Path) -> None:
-    summary = run_demo(TINY, tmp_path)
+    from dontguess.lab.incentives import IncentiveConfig
+
+    quick = IncentiveConfig(rewards=("binary",), steps=2, batch_size=8)
+    summary = run_demo(replace(TINY, incentives=quick), tmp_path)
     data = json.loads((tmp_path / "summary.json").read_text())
     for key in ("singleton_rate", "n_train", "missing_mass", "models"):
         assert key in data
@@ -63,6 +66,9 @@ def test_run_demo_writes_summary_report_and_checkpoint(tmp_path: Path) -> None:
     assert abs(data["missing_mass"] - data["singleton_rate"]) <= data["lemma1_width"]
     html = (tmp_path / "report.html").read_text()
     assert html.count("<svg") == 2 and "<script" not in html
+    assert [r["reward"] for r in data["incentives"]["rows"]] == ["base", "binary"]
+    assert "Incentives: post-training" in html
+    assert any(line.startswith("Incentives (held-out people)") for line in plain_summary(summary))
     assert "src=" not in html and "<link" not in html and "@import" not in html  # self-contained
     assert (tmp_path / "model" / "lab.json").is_file()
     assert {r["model"] for r in data["sweep"]} == {"calibrated", "transformer"}

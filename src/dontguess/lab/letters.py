@@ -37,7 +37,9 @@ class LetterConfig:
     Attributes:
         train_words / test_words: distinct words to train on / to ask about.
         per_word: questions per training word (letters drawn uniformly from the alphabet).
-        min_len / max_len: word length range.
+        min_len / max_len: word length range (one length by default: a 1-layer model
+            then reads the count off how much attention the matching letters get; with
+            lengths 3–6 and 30 epochs the character-level model did not learn to count).
         preset: :data:`~dontguess.lab.gpt.PRESETS` name of both models.
         epochs: overrides the preset's epochs.
         n_layer: overrides the preset's depth when set.
@@ -47,10 +49,10 @@ class LetterConfig:
     train_words: int = 600
     test_words: int = 200
     per_word: int = 4
-    min_len: int = 3
-    max_len: int = 6
+    min_len: int = 5
+    max_len: int = 5
     preset: str = "tiny"
-    epochs: int = 30
+    epochs: int = 40
     n_layer: int | None = None
     seed: int = 0
 
