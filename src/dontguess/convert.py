@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from dontguess._rawtext import check_json_lines, decode_utf8, normalize_newlines, one_line
-from dontguess._tables_io import Where, read_csv_table
+from dontguess._util.rawtext import check_json_lines, decode_utf8, normalize_newlines, one_line
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import UNGRADED_CODE, GradedTable
 from dontguess.tables import concat_graded
+from dontguess.tables._io import Where, read_csv_table
 
 __all__ = ["FORMATS", "from_simple_evals_ru", "from_triviaqa_persona"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dontguess._bootstrap import percentile_interval, resample_totals
+from dontguess._util.bootstrap import percentile_interval, resample_totals
 
 
 def _naive(counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dontguess import _bootstrap
+from dontguess._util import bootstrap as _bootstrap
 from dontguess.records import GradedTable
 from dontguess.scoring import summarize
 from dontguess.tables import read_graded, write_graded

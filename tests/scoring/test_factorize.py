@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dontguess._factorize import factorize
+from dontguess._util.factorize import factorize
 
 
 def _obj(values: list[object]) -> np.ndarray:

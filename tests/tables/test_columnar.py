@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dontguess import _tables_unique
-from dontguess._coded import CodedArray, codes_of
-from dontguess._factorize import factorize
+from dontguess._util.coded import CodedArray, codes_of
+from dontguess._util.factorize import factorize
 from dontguess.errors import InputError
 from dontguess.scoring import summarize
+from dontguess.tables import _unique as _tables_unique
 from dontguess.tables import read_graded
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "dontguess"
@@ -117,7 +117,7 @@ def test_hash_path_still_finds_duplicates(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_scoring_a_read_table_builds_no_text_column(tmp_path: Path) -> None:
-    from dontguess._coded import Pending
+    from dontguess._util.coded import Pending
     from dontguess.metrics import calibration_audit
 
     path = _parquet(

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from dontguess import _rawtext
+from dontguess._util import rawtext as _rawtext
 from dontguess.convert import from_simple_evals_ru, from_triviaqa_persona
 from dontguess.errors import InputError
 from dontguess.items import load_items

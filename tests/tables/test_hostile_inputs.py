@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dontguess import _rawtext
+from dontguess._util import rawtext as _rawtext
 from dontguess.errors import InputError, SchemaError
 from dontguess.tables import read_graded
 
@@ -280,9 +280,9 @@ def test_duplicate_check_survives_hash_collisions(monkeypatch: pytest.MonkeyPatc
     """Every hash equal: the exact comparison alone decides."""
     import numpy as np
 
-    from dontguess import _tables_unique
-    from dontguess._tables_io import Where
     from dontguess.records import GradedTable
+    from dontguess.tables import _unique as _tables_unique
+    from dontguess.tables._io import Where
 
     n = 6
     obj = np.empty(n, dtype=object)

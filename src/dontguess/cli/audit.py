@@ -159,11 +159,11 @@ def _concat(parts: list[tuple[str, Any]], allow_duplicates: bool) -> Any:
     each task's questions from 0, so one model's gsm8k and arc logs share item ids without
     repeating an answer.
     """
-    from dontguess._factorize import factorize
-    from dontguess._tables_io import Where
-    from dontguess._tables_unique import Codes, Source, check_unique
+    from dontguess._util.factorize import factorize
     from dontguess.importers._keys import benchmark_items
     from dontguess.tables import concat_graded
+    from dontguess.tables._io import Where
+    from dontguess.tables._unique import Codes, Source, check_unique
 
     table = concat_graded([t for _, t in parts])
     if allow_duplicates:

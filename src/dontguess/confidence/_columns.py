@@ -14,7 +14,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._factorize import combine, factorize
+from dontguess._util.factorize import combine, factorize
 from dontguess.confidence._agreement import agreement_column, has_text
 from dontguess.errors import InputError
 from dontguess.records import GradedTable

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import check_n_boot
-from dontguess._factorize import factorize
-from dontguess._intervals import check_confidence_level
+from dontguess._util.bootstrap import check_n_boot
+from dontguess._util.factorize import factorize
+from dontguess._util.intervals import check_confidence_level
 from dontguess.confidence._agreement import agreement_confidence, has_text
 from dontguess.confidence._columns import estimator_columns, question_samples
 from dontguess.confidence._policies import (

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import group_rng, percentile_interval, resample_totals
+from dontguess._util.bootstrap import group_rng, percentile_interval, resample_totals
 from dontguess.scoring import confidence_target_score, verdict_counts
 from dontguess.scoring._paired import paired_counts, totals_score
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import check_n_boot, percentile_interval, resample_totals
-from dontguess._intervals import check_confidence_level
+from dontguess._util.bootstrap import check_n_boot, percentile_interval, resample_totals
+from dontguess._util.intervals import check_confidence_level
 
 __all__ = [
     "CheckReport",

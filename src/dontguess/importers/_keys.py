@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from dontguess._factorize import factorize
+from dontguess._util.factorize import factorize
 from dontguess.records import GradedTable
 
 __all__ = ["benchmark_items"]

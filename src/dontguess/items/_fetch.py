@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from dontguess._rawtext import one_line
+from dontguess._util.rawtext import one_line
 from dontguess.errors import InputError
 from dontguess.items._download import DownloadError, download
 from dontguess.items._registry import DataFile

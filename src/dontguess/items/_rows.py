@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dontguess._rawtext import (
+from dontguess._util.rawtext import (
     check_json_depth,
     check_json_lines,
     decode_utf8,

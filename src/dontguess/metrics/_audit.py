@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import cluster_counts
-from dontguess._factorize import factorize
-from dontguess._intervals import check_confidence_level, norm_ppf, wilson_bounds
+from dontguess._util.bootstrap import cluster_counts
+from dontguess._util.factorize import factorize
+from dontguess._util.intervals import check_confidence_level, norm_ppf, wilson_bounds
 from dontguess.records import GradedTable
 from dontguess.scoring._summary import Groups, check_table, group_table
 

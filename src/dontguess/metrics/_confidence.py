@@ -14,8 +14,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._selective import check_correct_confidence
-from dontguess._undefined import ZeroDivision, check_zero_division, safe_divide, scalar
+from dontguess._util.selective import check_correct_confidence
+from dontguess._util.undefined import ZeroDivision, check_zero_division, safe_divide, scalar
 
 __all__ = ["bin_index", "brier_score_loss", "expected_calibration_error", "reliability_table"]
 

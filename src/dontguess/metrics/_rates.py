@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy.typing as npt
 
-from dontguess._undefined import ZeroDivision, check_zero_division, safe_divide, scalar
+from dontguess._util.undefined import ZeroDivision, check_zero_division, safe_divide, scalar
 from dontguess.scoring import verdict_counts
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._selective import above_threshold_counts, check_correct_confidence
-from dontguess._undefined import ZeroDivision, check_zero_division, safe_divide, scalar
+from dontguess._util.selective import above_threshold_counts, check_correct_confidence
+from dontguess._util.undefined import ZeroDivision, check_zero_division, safe_divide, scalar
 from dontguess.scoring._rule import check_target
 
 __all__ = ["aurc_loss", "best_threshold_scores", "risk_coverage_curve"]

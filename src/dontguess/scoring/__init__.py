@@ -10,7 +10,7 @@ lists of dicts or files in one call (:func:`score`). See docs/scoring.md.
 
 from __future__ import annotations
 
-from dontguess._undefined import UndefinedMetricWarning
+from dontguess._util.undefined import UndefinedMetricWarning
 from dontguess.scoring._api import score
 from dontguess.scoring._paired import paired_bootstrap
 from dontguess.scoring._rule import (

@@ -66,9 +66,9 @@ def _pandas_to_arrow(frame: Any) -> Any:
 def _from_arrow(table: Any, label: str) -> GradedTable:
     import pyarrow as pa
 
-    from dontguess._tables_check import to_graded_table
-    from dontguess._tables_io import Where
     from dontguess.errors import InputError
+    from dontguess.tables._check import to_graded_table
+    from dontguess.tables._io import Where
 
     try:
         records, _ = to_graded_table(table, Where(label, None))

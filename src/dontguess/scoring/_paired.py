@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import check_n_boot, percentile_interval, resample_totals
-from dontguess._factorize import factorize
-from dontguess._intervals import check_confidence_level
+from dontguess._util.bootstrap import check_n_boot, percentile_interval, resample_totals
+from dontguess._util.factorize import factorize
+from dontguess._util.intervals import check_confidence_level
 from dontguess.records import GradedTable
 from dontguess.scoring._rule import check_target
 from dontguess.scoring._summary import check_table

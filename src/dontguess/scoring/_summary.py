@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._bootstrap import (
+from dontguess._util.bootstrap import (
     block_bounds,
     check_n_boot,
     cluster_counts,
@@ -19,8 +19,8 @@ from dontguess._bootstrap import (
     percentile_interval,
     resample_totals,
 )
-from dontguess._coded import stored_codes
-from dontguess._factorize import (
+from dontguess._util.coded import stored_codes
+from dontguess._util.factorize import (
     CHUNK,
     Coder,
     column_coder,
@@ -28,8 +28,8 @@ from dontguess._factorize import (
     factorize,
     split_key,
 )
-from dontguess._intervals import check_confidence_level
-from dontguess._undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
+from dontguess._util.intervals import check_confidence_level
+from dontguess._util.undefined import UndefinedMetricWarning, ZeroDivision, check_zero_division
 from dontguess.errors import SchemaError
 from dontguess.records import GradedTable
 from dontguess.scoring._rule import (

@@ -6,7 +6,7 @@ value spanning lines is accounted for when an error is reported); Parquet and JS
 have no lines and report rows.
 
 Hostile files cannot crash a reader: the bytes are checked first (UTF-8, line length, JSON
-nesting depth; :mod:`dontguess._rawtext`), and every parser error becomes an
+nesting depth; :mod:`dontguess._util.rawtext`), and every parser error becomes an
 :class:`~dontguess.errors.InputError`. pyarrow is imported inside the functions to keep the
 CLI start-up light.
 """
@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dontguess._rawtext import (
+from dontguess._util.rawtext import (
     check_json_depth,
     check_json_lines,
     check_utf8,

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._coded import equals
-from dontguess._factorize import CHUNK, column_coder, combine
-from dontguess._tables_io import Where
+from dontguess._util.coded import equals
+from dontguess._util.factorize import CHUNK, column_coder, combine
 from dontguess.records import GradedTable
+from dontguess.tables._io import Where
 
 __all__ = ["Codes", "Source", "check_unique"]
 

@@ -39,12 +39,12 @@ from typing import Any
 
 import numpy as np
 
-from dontguess._rawtext import one_line
-from dontguess._tables_check import KNOWN, to_graded_table
-from dontguess._tables_io import SUFFIXES, Where, number_array, read_table, string_array
-from dontguess._tables_unique import Codes, Source, check_unique
+from dontguess._util.rawtext import one_line
 from dontguess.errors import InputError
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
+from dontguess.tables._check import KNOWN, to_graded_table
+from dontguess.tables._io import SUFFIXES, Where, number_array, read_table, string_array
+from dontguess.tables._unique import Codes, Source, check_unique
 
 __all__ = [
     "RUN_FILES",
@@ -119,7 +119,7 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
     from dontguess.importers import detect_format, read_log  # lm-eval / inspect / simple-evals
 
     if detect_format(path) is not None:
-        from dontguess._factorize import factorize
+        from dontguess._util.factorize import factorize
         from dontguess.importers._keys import benchmark_items
 
         log = read_log(path)

@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._coded import Pending, constant_pending
-from dontguess._tables_codes import CodedTable, encode, first_valid, show
-from dontguess._tables_io import Where
-from dontguess._tables_unique import Codes
+from dontguess._util.coded import Pending, constant_pending
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
+from dontguess.tables._codes import CodedTable, encode, first_valid, show
+from dontguess.tables._io import Where
+from dontguess.tables._unique import Codes
 
 #: Columns with a fixed meaning; every other column becomes a grouping column.
 KNOWN = GRADED_COLUMNS
@@ -99,7 +99,7 @@ def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
 def text(
     column: Any, name: str, where: Where, *, nested_ok: bool = True
 ) -> npt.NDArray[np.object_]:
-    """A pyarrow column as a read-only :class:`~dontguess._coded.CodedArray` of ``str`` (null →
+    """A pyarrow column as a read-only :class:`~dontguess._util.coded.CodedArray` of ``str`` (null →
     ``""``; nested → JSON text): only the distinct values become Python objects.
     """
     return encode(column, name, where, nested_ok=nested_ok).text().build()

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._coded import CodedArray, as_objects, codes_of
+from dontguess._util.coded import CodedArray, as_objects, codes_of
 
 __all__ = ["CHUNK", "Coder", "column_coder", "combine", "factorize", "split_key"]
 

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._coded import LazyColumn, Pending
-from dontguess._tables_io import Where, string_array
+from dontguess._util.coded import LazyColumn, Pending
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
+from dontguess.tables._io import Where, string_array
 
 __all__ = ["CodedTable", "Encoded", "encode", "show", "strings"]
 
@@ -30,8 +30,8 @@ class CodedTable(GradedTable):
     """A :class:`GradedTable` read from a file: its text columns are built on first read.
 
     Each text column is held as its dictionary codes (:class:`Pending`) and becomes a
-    read-only :class:`~dontguess._coded.CodedArray` the first time it is read, so scoring,
-    which works on the codes (:func:`~dontguess._coded.stored_codes`), never builds the
+    read-only :class:`~dontguess._util.coded.CodedArray` the first time it is read, so scoring,
+    which works on the codes (:func:`~dontguess._util.coded.stored_codes`), never builds the
     per-record object arrays. ``take`` keeps the columns unbuilt.
     """
 
