@@ -54,7 +54,12 @@ def add_experiments(sub: Any, formatter: type[argparse.HelpFormatter]) -> None:
     inc.add_argument("--batch-size", type=int, default=None, help="questions per step (256)")
     inc.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     inc.add_argument("--device", default="cpu", help="torch device (default cpu)")
-    inc.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    inc.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: every core, 1 when the cores are already busy)",
+    )
     inc.set_defaults(func=_incentives)
     poor = sub.add_parser(
         "poor-models",
@@ -168,10 +173,11 @@ def _incentives(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    if args.threads:
-        import torch
+    import torch
 
-        torch.set_num_threads(args.threads)
+    from dontguess.lab.gpt import default_threads
+
+    torch.set_num_threads(args.threads or default_threads())
     base, world = _base_model(args, say)
     result = run_incentives(base, world, config, progress=say)
     result["observed"] = observations(result["rows"])

@@ -54,11 +54,11 @@ def next_token_probs(
             batch = torch.full((len(chunk), width), pad_id, dtype=torch.long)
             for i, x in enumerate(chunk):
                 batch[i, : len(x)] = torch.tensor(x)
-            last = torch.tensor([len(x) - 1 for x in chunk])
+            last = torch.tensor([len(x) - 1 for x in chunk], device=device)
             # (B, T, V); attention is causal, so the right padding never reaches `last`
-            logits = model(input_ids=batch.to(device)).logits.cpu()
-            picked = logits[torch.arange(len(chunk)), last].double()  # (B, V)
-            out.append(torch.softmax(picked, dim=-1))
+            logits = model(input_ids=batch.to(device)).logits
+            picked = logits[torch.arange(len(chunk), device=device), last].double()  # (B, V)
+            out.append(torch.softmax(picked, dim=-1).cpu())
     return torch.cat(out).numpy()
 
 
