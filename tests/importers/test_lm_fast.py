@@ -23,6 +23,7 @@ TEXTS = [
     "I can't\u00a0say.", "We need 3 more.\n#### 3", "n o t", "Dr. No was a film", "N/A",
     "I ca*n*'t tell", "unknown", "The answer is unknown to me.", "I'd rather not guess.",
     "Unfortunately I cannot determine that.", "I\x1cdon't know", "it's\u2024 not",
+    'I "really" don\'t know', 'He said "I don\'t know", so 42.', "I do not know the answer",
 ]  # fmt: skip
 
 
@@ -64,6 +65,13 @@ def test_shared_lm_eval_logs_both_readers(
             texts += [r[0] for r in resps if isinstance(r, list) and r and isinstance(r[0], str)]
     assert texts
     assert declined_many(texts).tolist() == [declined(t) for t in texts]
+
+
+def test_screen_rules_out_working_that_only_has_a_gate_word() -> None:
+    import pyarrow as pa
+
+    texts = ["We need 3 more.\n#### 3", "It would not fit, so 4.", "I don't know."]
+    assert _abstain_batch._screen(pa.array(texts)).tolist() == [False, False, True]
 
 
 def test_widen_keeps_boundaries_and_drops_lookarounds() -> None:

@@ -160,31 +160,46 @@ def widen(pattern: re.Pattern[str]) -> str | None:
 
 
 @functools.cache
-def screen_pattern() -> str | None:
-    """The widened union of the detector's pre-check patterns (None: read every text)."""
+def screen_pattern() -> dict[str, str] | None:
+    """The widened patterns of the detector's clause kinds (None: read every text).
+
+    Keys: ``gate``, ``whole``, ``abstain``, ``hedge``, ``apology`` (see :func:`_screen`).
+    """
     from dontguess.grading import _abstain
 
-    parts = [widen(p) for p in (_abstain._GATE, _abstain._HEDGE, _abstain._APOLOGY)]
-    if any(p is None for p in parts):
+    compiled = {"gate": _abstain._GATE, "whole": _abstain._WHOLE, "abstain": _abstain._ABSTAIN,
+                "hedge": _abstain._HEDGE, "apology": _abstain._APOLOGY}  # fmt: skip
+    widened = {k: widen(p) for k, p in compiled.items()}
+    if any(p is None for p in widened.values()):
         return None
-    return "|".join(f"(?:{p})" for p in parts if p is not None)
+    return {k: p for k, p in widened.items() if p is not None}
 
 
 def _screen(distinct: Any) -> npt.NDArray[np.bool_]:
-    """Which distinct texts the detector must read: non-ASCII ones and those the pattern finds."""
+    """Which distinct texts the detector must read.
+
+    The detector calls a reply an abstention only when one of its clauses is a hedge
+    (the hedge pattern), or an abstain clause (a gate word and a whole-reply or abstain
+    phrase), or when every clause is filler and there is an apology. Each clause is a
+    piece of the folded text, so a text none of these (widened) patterns find in is no
+    abstention. Except: non-ASCII texts, and texts with a double quote (the detector
+    blanks quoted parts, which can join words), are always read.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    pattern = screen_pattern()
-    if pattern is None or len(distinct) == 0:
+    patterns = screen_pattern()
+    if patterns is None or len(distinct) == 0:
         return np.ones(len(distinct), dtype=bool)
     folded = pc.ascii_lower(pc.replace_substring(distinct, "*", ""))
     try:
-        found = pc.match_substring_regex(folded, pattern)
+        found = {k: pc.match_substring_regex(folded, p) for k, p in patterns.items()}
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return np.ones(len(distinct), dtype=bool)  # RE2 refused it: read every text
-    hit = pc.or_(found, pc.invert(pc.string_is_ascii(distinct)))
-    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.ones(len(distinct), dtype=bool)  # RE2 refused one: read every text
+    abstain = pc.and_(found["gate"], pc.or_(found["whole"], found["abstain"]))
+    hit = pc.or_(pc.or_(found["hedge"], found["apology"]), abstain)
+    always = pc.or_(pc.invert(pc.string_is_ascii(distinct)), pc.match_substring(distinct, '"'))
+    return np.asarray(pc.or_(hit, always).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def declined_many(texts: Any) -> npt.NDArray[np.bool_]:
