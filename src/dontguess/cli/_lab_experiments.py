@@ -18,7 +18,11 @@ Answers are one token, so the expected reward and its gradient are exact from on
 pass. Half of the people are held out of post-training; every figure is measured on them,
 exactly under mu. Writes OUT/incentives.json = {"rows": [...]} and prints the table and
 what was observed against the paper's prediction (binary reward drives IDK towards 0; a
-confidence target keeps IDK where the model is unsure and keeps memorised facts right)."""
+confidence target keeps IDK where the model is unsure and keeps memorised facts right).
+Observed on the demo model (docs/lab.md section 8): binary reward lowered IDK on never-
+stated facts; confidence targets raised it, but also cost the held-out people's memorised
+facts (at t = 0.5 and 0.75 they stayed right only on the people post-trained on).
+About 2 minutes of CPU time on the demo model."""
 
 _POOR = """\
 Theorem 3 (poor models): a trigram model and a small GPT-2 trained on "She/He lost it and

@@ -13,7 +13,7 @@ __all__ = ["register"]
 
 _EPILOG = """\
 examples:
-  dontguess demo --out demo-out                 # ~1.5-3 min on 2 CPU cores
+  dontguess demo --out demo-out                 # ~1.5 min on 2 idle cores (~140 s CPU)
   dontguess demo --out demo-out --seed 1        # another world
   dontguess demo --out demo-out --incentives --poor-models   # + the two slower sections
   dontguess demo --out gpu-out --device cuda --preset cuda --full-sweep
