@@ -140,7 +140,8 @@ def reward_matrix(
 def expected_reward(probs: Any, rewards: Any) -> Any:
     """Σ_r p̂(r|c)·R_c(r) per row (numpy or torch): exact, from one next-token distribution.
 
-    >>> float(expected_reward(np.array([[0.5, 0.3, 0.2]]), np.array([[1.0, -3.0, 0.0]]))[0])
+    >>> p, r = np.array([[0.5, 0.3, 0.2]]), np.array([[1.0, -3.0, 0.0]])
+    >>> round(float(expected_reward(p, r)[0]), 12)
     -0.4
     """
     return (probs * rewards).sum(-1)
