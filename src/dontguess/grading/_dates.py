@@ -10,6 +10,7 @@ above 12; ``03/04/1972`` is ambiguous and yields no date). A bare year is not a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 __all__ = ["DateParts", "find_dates"]
@@ -63,6 +64,19 @@ def _from_match(m: re.Match[str]) -> DateParts:
     return DateParts(year=year, month=month, day=day)
 
 
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps a span of ``taken`` (sorted, disjoint spans).
+
+    Binary search, so a reply with many dates costs n log n, not n² (a 400 kB reply of
+    dates took 18 s).
+
+    >>> _overlaps([(0, 4), (10, 14)], 4, 10), _overlaps([(0, 4), (10, 14)], 3, 5)
+    (False, True)
+    """
+    i = bisect_left(taken, (end, end))  # spans starting before ``end`` lie left of i
+    return i > 0 and taken[i - 1][1] > start
+
+
 def find_dates(text: str) -> list[DateParts]:
     """All dates (with at least a month) written in ``text``, most specific first per span.
 
@@ -75,15 +89,17 @@ def find_dates(text: str) -> list[DateParts]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, DateParts]] = []
     for pattern in _PATTERNS:
+        new = []  # one pattern's matches never overlap each other (finditer)
         for m in pattern.finditer(lowered):
-            if any(m.start() < end and start < m.end() for start, end in taken):
+            if _overlaps(taken, m.start(), m.end()):
                 continue
             parts = _from_match(m)
             if _valid(parts):
-                taken.append((m.start(), m.end()))
+                new.append((m.start(), m.end()))
                 found.append((m.start(), parts))
+        taken = sorted(taken + new)  # two sorted runs: a linear merge
     for m in _NUMERIC.finditer(lowered):
-        if any(m.start() < end and start < m.end() for start, end in taken):
+        if _overlaps(taken, m.start(), m.end()):
             continue
         first, second, year = (int(g) for g in m.groups())
         if first > 12 >= second:
