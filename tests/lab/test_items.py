@@ -57,6 +57,16 @@ def test_default_items_are_the_demo_world(tmp_path: Path, capsys: Any) -> None:
     check_items_fit(demo_model, load_items(str(out)))  # fits: no error
 
 
+def test_items_of_another_world_are_not_called_the_demo_s(tmp_path: Path, capsys: Any) -> None:
+    # regression: --people 2000 --n-train 4000 printed "from the demo's world (2000 people..."
+    out = tmp_path / "items.jsonl"
+    argv = ["lab", "items", "--people", "2000", "--n-train", "4000", "--out", str(out)]
+    assert main(argv) == 0
+    assert "from a world (2000 people, N=4000, seed 0)" in capsys.readouterr().out
+    assert main(["lab", "items", "--n-test", "5", "--out", str(out)]) == 0
+    assert "from the demo's world (1500 people" in capsys.readouterr().out
+
+
 def test_demo_and_lab_share_one_world_definition() -> None:
     from dontguess.cli import demo as demo_cli
     from dontguess.lab import demo as demo_lab

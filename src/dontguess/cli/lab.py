@@ -236,12 +236,22 @@ def _items(args: argparse.Namespace) -> int:
     rows = item_rows(make_world(config))
     out = Path(args.out)
     _write(out, "".join(json.dumps(r) + "\n" for r in rows))
-    source = f"the world of {args.model}" if args.model else "the demo's world"
+    source = f"the world of {args.model}" if args.model else _world_name(config)
     print(
         f"wrote {len(rows)} items from {source} ({config.people} people, "
         f"N={config.n_train}, seed {config.seed}) to {out}"
     )
     return 0
+
+
+def _world_name(config: Any) -> str:
+    """The name of a world in messages: "the demo's world" (whatever --n-test) or "a world"."""
+    from dataclasses import replace
+
+    from dontguess.lab.demo import DEMO_WORLD
+
+    demo = replace(config, n_test=DEMO_WORLD.n_test) == DEMO_WORLD
+    return "the demo's world" if demo else "a world"
 
 
 def _sweep(args: argparse.Namespace) -> int:
