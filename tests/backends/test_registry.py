@@ -78,7 +78,8 @@ def test_url_without_scheme_is_refused_not_sent_to_openai(monkeypatch: pytest.Mo
 def test_malformed_urls_name_the_bad_part(spec: str, match: str) -> None:
     with pytest.raises(InputError, match=match) as info:
         make_backend(spec)
-    assert str(info.value).startswith(f"model spec {spec!r}: ")
+    shown = spec.replace("u:pw@", "***@")  # a password is never echoed
+    assert str(info.value).startswith(f"model spec {shown!r}: ")
 
 
 @pytest.mark.parametrize(
@@ -149,3 +150,10 @@ def test_hf_does_not_get_openai_options(monkeypatch: pytest.MonkeyPatch) -> None
     )
     make_backend("hf:x", max_reply_bytes=5, api_key="k", api="chat", timeout=3.0)
     assert seen == {"timeout": 3.0}
+
+
+def test_a_password_in_the_url_is_refused_without_being_echoed() -> None:
+    # The refusal was printed to the terminal (and CI logs) with the password in it.
+    with pytest.raises(InputError) as info:
+        parse_spec("openai:m@http://user:s3cretpw@127.0.0.1:9/v1")
+    assert "s3cretpw" not in str(info.value) and "user name or password" in str(info.value)

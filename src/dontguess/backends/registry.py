@@ -120,6 +120,10 @@ def _no_bare_url(model: str, where: str) -> None:
     )
 
 
+#: The user-info part of a URL ("user:password@"), masked in every message.
+_USERINFO = re.compile(r"(://)[^/@\s'\"]*@")
+
+
 def base_url(url: str, *, where: str | None = None) -> str:
     """``url`` checked as an absolute ``http(s)://host[:port]/path`` base URL.
 
@@ -138,12 +142,13 @@ def base_url(url: str, *, where: str | None = None) -> str:
     >>> base_url("http://user:pw@host/v1")
     Traceback (most recent call last):
     ...
-    dontguess.errors.InputError: base URL 'http://user:pw@host/v1' holds a user name or ...
+    dontguess.errors.InputError: base URL 'http://***@host/v1' holds a user name or ...
     """
     text = url.strip()
 
     def bad(why: str) -> InputError:
-        return InputError(f"{where}: URL {text!r} {why}" if where else f"base URL {text!r} {why}")
+        message = f"{where}: URL {text!r} {why}" if where else f"base URL {text!r} {why}"
+        return InputError(_USERINFO.sub(r"\1***@", message))  # never echo a password
 
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
         raise bad("contains a space or a control character")
