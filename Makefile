@@ -31,6 +31,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# slow tests (a real instruct model as model and judge, Spark doc commands) run here too;
+# only tests that need a GPU or a network beyond 127.0.0.1 are left out.
+PYTEST_ARGS ?= -m 'not gpu and not network'
+
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
