@@ -295,3 +295,19 @@ def test_no_range_columns_without_ungraded(
     assert main(["score", str(path), "--bootstrap", "0"]) == 0
     out = capsys.readouterr().out
     assert "wrong…right" not in out and "every ungraded record" not in " ".join(out.split())
+
+
+def test_hostile_model_names_cannot_drive_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A records file could set the terminal title (OSC), colours (ESC), reverse the rest of
+    # the line (U+202E) or inject rich markup through a model name shown in the tables.
+    name = "gpt\u202eevil\x1b]0;pwned\x07[bold red]x"
+    rows = [{"item_id": f"q{i}", "model": name, "verdict": v}
+            for i, v in enumerate(["correct", "incorrect", "abstained"])]  # fmt: skip
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["score", str(path), "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "<U+202E>" in out and "<U+001B>" in out and "[bold red]" in out

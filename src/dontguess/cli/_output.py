@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -34,6 +35,24 @@ from dontguess.report._format import (
 __all__ = ["FORMATS", "emit_summary", "jsonable"]
 
 FORMATS = ("table", "json", "csv")
+
+
+#: Characters a terminal acts on or that reorder the text after them: C0/C1 controls (ESC
+#: starts colour, title and cursor sequences), DEL, bidi embeddings, overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def cell(value: Any) -> str:
+    """Untrusted text (a model name, a group value) for a rich table cell: rich markup
+    escaped, controls and bidi marks shown as ``<U+XXXX>`` so a records file cannot drive
+    the terminal or reverse the rest of a line.
+
+    >>> print(cell("gpt\u202eevil [bold]x\x1b]0;t\x07"))
+    gpt<U+202E>evil \\[bold]x<U+001B>]0;t<U+0007>
+    """
+    from rich.markup import escape
+
+    return escape(_UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value)))
 
 
 def emit_summary(
@@ -162,9 +181,9 @@ def _score_cells(row: dict[str, Any], groups: list[str], ranges: bool) -> list[s
     )
     score_range = range_text(row, "score_if_ungraded_wrong", "score_if_ungraded_right", sep="…")
     return [
-        str(row.get("model")),
+        cell(row.get("model")),
         rubric_label(row.get("stated_target"), row.get("style")),
-        *(str(row.get(g, "")) for g in groups),
+        *(cell(row.get(g, "")) for g in groups),
         f"{row['score_target']:g} (×{fmt_num(row.get('penalty'), 'g')})",
         str(row["n"]),
         _share(row.get("accuracy"), row["n_correct"]),
@@ -190,13 +209,13 @@ def audit_table(audit: list[dict[str, Any]]) -> Any:
     for row in sorted(audit, key=lambda r: (str(r.get("model")), bool(r.get("summary")))):
         if row.get("summary"):
             table.add_row(
-                str(row.get("model")), "all", "", "", "", "",
+                cell(row.get("model")), "all", "", "", "", "",
                 fmt_num(row.get("max_shortfall")), passes_text(row),
                 "", _yes_no(row.get("abstention_monotone")), end_section=True,
             )  # fmt: skip
             continue
         table.add_row(
-            str(row.get("model")),
+            cell(row.get("model")),
             rubric_label(row.get("stated_target")),
             str(row.get("n", "")),
             str(row.get("n_answered", "")),
@@ -221,7 +240,7 @@ def calibration_table(calibration: list[dict[str, Any]]) -> Any:
         table.add_column(name, justify="right")
     for row in calibration:
         table.add_row(
-            str(row.get("model")),
+            cell(row.get("model")),
             rubric_label(row.get("stated_target")),
             str(row.get("n")),
             fmt_num(row.get("accuracy"), ".1%"),
