@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dontguess._util.bootstrap import cluster_counts
+from dontguess._util.coded import stored_codes
 from dontguess._util.factorize import factorize
 from dontguess._util.intervals import check_confidence_level, norm_ppf, wilson_bounds
 from dontguess.records import GradedTable
@@ -52,8 +53,12 @@ def _design_effects(table: GradedTable, groups: Groups) -> tuple[F64, F64, npt.N
     """
     n_groups = groups.counts.shape[0]
     graded = table.verdict >= 0
-    _, item = factorize(table.item_id[graded])
-    n_items = int(item.max()) + 1 if item.size else 0
+    known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
+    if known is not None:
+        item, n_items = known[1][graded].astype(np.int64), len(known[0])
+    else:
+        _, item = factorize(table.item_id[graded])
+        n_items = int(item.max()) + 1 if item.size else 0
     cgroup, counts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
     c, i, a = counts[:, 0], counts[:, 1], counts[:, 2]
     precision = _ratio_design_effect(c, c + i, cgroup, n_groups)
