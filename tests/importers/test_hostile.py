@@ -35,7 +35,7 @@ def test_corrupt_member_and_missing_header(tmp_path: Path) -> None:
     good = write_eval(tmp_path / "good.eval", [inspect_sample(1, "C")])
     data = bytearray(good.read_bytes())
     at = data.find(b'"scores"')
-    data[at : at + 8] = b"XXXXXXXX"  # stored member: now fails its CRC
+    data[at : at + 8] = b"corrupt!"  # stored member: now fails its CRC
     bad = tmp_path / "crc.eval"
     bad.write_bytes(bytes(data))
     with pytest.raises(InputError) as exc:

@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import hashlib
 import json
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -40,7 +39,7 @@ from pathlib import Path
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from standin_fixture import Standin
+from standin_fixture import Standin, serve
 from standin_model import answer
 
 MODES = (
@@ -180,22 +179,8 @@ async def stats(request: web.Request) -> web.Response:
 @contextmanager
 def hostile(mode: str, *args: str) -> Iterator[Standin]:
     """Run this server as a process in ``mode``; yields its URL and ``stats()``."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--port", "0", "--mode", mode, *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"hostile server did not start: {line!r}")
-        yield Standin(proc, int(line.split()[1]))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with serve(Path(__file__), "--mode", mode, *args) as server:
+        yield server
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -27,9 +27,10 @@ class Standin:
 
 
 @contextmanager
-def standin(*args: str) -> Iterator[Standin]:
+def serve(script: Path, *args: str) -> Iterator[Standin]:
+    """Run the server ``script`` (it prints ``PORT n`` once listening) on 127.0.0.1."""
     proc = subprocess.Popen(
-        [sys.executable, str(SERVER), "--port", "0", *args],
+        [sys.executable, str(script), "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -37,10 +38,17 @@ def standin(*args: str) -> Iterator[Standin]:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line.startswith("PORT "):
-            raise RuntimeError(f"stand-in server did not start: {line!r}")
+            raise RuntimeError(f"{Path(script).name} did not start: {line!r}")
         yield Standin(proc, int(line.split()[1]))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+@contextmanager
+def standin(*args: str) -> Iterator[Standin]:
+    """The stand-in model server with ``args``."""
+    with serve(SERVER, *args) as server:
+        yield server

@@ -44,8 +44,8 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\
 
 def cell(value: Any) -> str:
     """Untrusted text (a model name, a group value) for a rich table cell: rich markup
-    escaped, controls and bidi marks shown as ``<U+XXXX>`` so a records file cannot drive
-    the terminal or reverse the rest of a line.
+    escaped, controls and bidi marks shown as codes such as ``<U+001B>``, so a records file
+    cannot drive the terminal or reverse the rest of a line.
 
     >>> print(cell("gpt\u202eevil [bold]x\x1b]0;t\x07"))
     gpt<U+202E>evil \\[bold]x<U+001B>]0;t<U+0007>
