@@ -50,8 +50,8 @@ import aiohttp
 from dontguess._util.redact import Redactor
 from dontguess.backends._body import length_field
 from dontguess.backends._openai_reply import ReplyParser
+from dontguess.backends._url import base_url
 from dontguess.backends.base import FatalBackendError, Request, TransientBackendError
-from dontguess.backends.registry import base_url
 from dontguess.errors import InputError
 from dontguess.records import Reply
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -154,7 +155,6 @@ def _base_model(args: argparse.Namespace, say: Any) -> tuple[Any, Any]:
 def _incentives(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from dontguess.cli.lab import _write
     from dontguess.errors import InputError
     from dontguess.lab.incentives import (
         IncentiveConfig,
@@ -187,7 +187,7 @@ def _incentives(args: argparse.Namespace) -> int:
     result["observed"] = observations(result["rows"])
     result["world"] = world.config.to_dict()
     out = Path(args.out) / "incentives.json"
-    _write(out, json.dumps(result, indent=2) + "\n")
+    write_text(out, json.dumps(result, indent=2) + "\n")
     print("\n".join(table_lines(result["rows"])))
     print("\n".join("- " + line for line in result["observed"]))
     print(f"wrote {out} ({result['seconds']:.0f}s)")
@@ -197,7 +197,6 @@ def _incentives(args: argparse.Namespace) -> int:
 def _poor_models(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from dontguess.cli.lab import _write
     from dontguess.lab.letters import LetterConfig
     from dontguess.lab.poor_models import poor_model_lines, run_poor_models
 
@@ -208,7 +207,15 @@ def _poor_models(args: argparse.Namespace) -> int:
         sentences=args.sentences, letters=letters, seed=args.seed, threads=args.threads
     )
     out = Path(args.out) / "poor_models.json"
-    _write(out, json.dumps(result, indent=2) + "\n")
+    write_text(out, json.dumps(result, indent=2) + "\n")
     print("\n".join("- " + line for line in poor_model_lines(result)))
     print(f"wrote {out}")
     return 0
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write atomically: a temp file, then os.replace (creating the folder if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -215,6 +214,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _items(args: argparse.Namespace) -> int:
+    from dontguess.cli._lab_experiments import write_text
     from dontguess.errors import InputError
     from dontguess.lab.items import checkpoint_world, item_rows
     from dontguess.lab.world import make_world
@@ -235,7 +235,7 @@ def _items(args: argparse.Namespace) -> int:
     config = _config(args, base)
     rows = item_rows(make_world(config))
     out = Path(args.out)
-    _write(out, "".join(json.dumps(r) + "\n" for r in rows))
+    write_text(out, "".join(json.dumps(r) + "\n" for r in rows))
     source = f"the world of {args.model}" if args.model else _world_name(config)
     print(
         f"wrote {len(rows)} items from {source} ({config.people} people, "
@@ -255,6 +255,7 @@ def _world_name(config: Any) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from dontguess.cli._lab_experiments import write_text
     from dontguess.errors import InputError
     from dontguess.lab.measure import MAX_ERRORS, MIN_ERRORS
     from dontguess.lab.report import sweep_figure
@@ -278,15 +279,7 @@ def _sweep(args: argparse.Namespace) -> int:
     rows = run_sweep(config, progress=lambda m: print(m, file=sys.stderr), threads=args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    _write(out / "sweep.json", json.dumps(rows, indent=2) + "\n")
-    _write(out / "sweep.svg", sweep_figure(rows, MIN_ERRORS, MAX_ERRORS))
+    write_text(out / "sweep.json", json.dumps(rows, indent=2) + "\n")
+    write_text(out / "sweep.svg", sweep_figure(rows, MIN_ERRORS, MAX_ERRORS))
     print(f"wrote {out / 'sweep.json'} and {out / 'sweep.svg'}")
     return 0
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a temp file, then os.replace (creating the folder if needed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

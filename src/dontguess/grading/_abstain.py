@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from dontguess.grading import _abstain_phrases as phrases
+import dontguess.grading._abstain_phrases as phrases
 from dontguess.grading._normalize import fold_quotes
 
 __all__ = ["detect_abstention"]

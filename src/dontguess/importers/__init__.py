@@ -82,7 +82,7 @@ def read_logs(
     paths: Sequence[str | Path], *, fmt: str | None = None, partial_threshold: float | None = None
 ) -> GradedTable:
     """Read several logs (see :func:`read_log`) and concatenate their records."""
-    from dontguess.tables import concat_graded
+    from dontguess.tables._concat import concat_graded
 
     if not paths:
         raise InputError("no log files given")

@@ -19,8 +19,9 @@ import numpy as np
 
 from dontguess.importers._audit_counts import COUNTS_SCORER
 from dontguess.records import GradedTable
-from dontguess.scoring import DEFAULT_TARGETS, paired_bootstrap, summarize
+from dontguess.scoring._paired import paired_bootstrap
 from dontguess.scoring._rule import check_target
+from dontguess.scoring._summary import DEFAULT_TARGETS, summarize
 
 __all__ = ["audit_benchmarks"]
 

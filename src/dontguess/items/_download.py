@@ -28,9 +28,13 @@ class DownloadError(Exception):
 
 
 def _user_agent() -> str:
-    from dontguess import __version__
+    from importlib import metadata
 
-    return f"dontguess/{__version__} (+datasets fetch)"
+    try:  # the installed distribution's version; importing the package root would loop
+        version = metadata.version("dontguess")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"dontguess/{version} (+datasets fetch)"
 
 
 def _reason(exc: BaseException) -> str:

@@ -43,6 +43,7 @@ from dontguess._util.rawtext import one_line
 from dontguess.errors import InputError
 from dontguess.records import UNGRADED_CODE, VERDICT_CODES, Graded, GradedTable
 from dontguess.tables._check import KNOWN, to_graded_table
+from dontguess.tables._concat import concat_graded
 from dontguess.tables._io import SUFFIXES, Where, number_array, read_table, string_array
 from dontguess.tables._unique import Codes, Source, check_unique
 
@@ -136,38 +137,6 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
     except pa.ArrowException as exc:  # a type no check foresaw: still an input error
         raise InputError(f"cannot read the records: {one_line(exc)}", path=str(path)) from None
     return records, where, codes
-
-
-def concat_graded(tables: Sequence[GradedTable]) -> GradedTable:
-    """Concatenate tables; a grouping column absent from some table is ``""`` there."""
-    if len(tables) == 1:
-        return tables[0]
-    names = sorted({k for t in tables for k in t.groups})
-
-    def cat(name: str) -> Any:
-        return np.concatenate([getattr(t, name) for t in tables])
-
-    def group(name: str) -> Any:
-        parts = []
-        for t in tables:
-            if name in t.groups:
-                parts.append(t.groups[name])
-            else:
-                parts.append(np.full(len(t), "", dtype=object))
-        return np.concatenate(parts)
-
-    return GradedTable(
-        item_id=cat("item_id"),
-        model=cat("model"),
-        stated_target=cat("stated_target"),
-        style=cat("style"),
-        sample=cat("sample"),
-        verdict=cat("verdict"),
-        confidence=cat("confidence"),
-        ungraded_reason=cat("ungraded_reason"),
-        answer=cat("answer"),
-        groups={k: group(k) for k in names},
-    )
 
 
 def to_arrow(table: GradedTable) -> Any:
