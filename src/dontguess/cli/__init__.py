@@ -33,26 +33,39 @@ explicit confidence target t, a correct answer earns +1, a wrong one costs t/(1-
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every discovered sub-command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with every discovered sub-command.
+
+    Args:
+        command: the sub-command about to run, if known: only the module of that name is
+            imported and registered (start-up of ``dontguess score`` does not load the
+            grading rules, backends or lab); any other value, or None, registers them all.
+    """
     parser = argparse.ArgumentParser(
         prog="dontguess",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dontguess {__version__}")
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    wanted = (command or "").replace("-", "_")
+    if wanted in names:
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        importlib.import_module(f"{__name__}.{wanted}").register(sub)
+        if command in sub.choices:
+            return parser
+        return build_parser()  # the module registers other names: build them all
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        module.register(sub)
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dontguess`` console script."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # the top-level parser has no option taking a value: the first word is the command
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 __all__ = [
+    "GRADER_MODES",
     "JUDGE_EPILOG",
     "JUDGE_KEY_ENV",
     "add_judge_arguments",
@@ -14,6 +15,10 @@ __all__ = [
     "grading_line",
     "judge_hint",
 ]
+
+#: The --grader choices: :data:`dontguess.grading.GRADER_MODES`, spelled out here so that
+#: building the CLI parser does not import the grading rules (a test checks they agree).
+GRADER_MODES = ("rules", "judge", "cascade")
 
 #: Environment variable read for the judge's key when --judge-api-key is not given.
 JUDGE_KEY_ENV = "DONTGUESS_JUDGE_API_KEY"
@@ -40,8 +45,6 @@ grading (--judge, --grader):
 
 def add_judge_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --judge, --grader, --judge-api-key and --judge-max-tokens to ``parser``."""
-    from dontguess.grading import GRADER_MODES
-
     a = parser.add_argument
     a("--judge", metavar="SPEC", help="LLM judge model spec (see 'grading' below)")
     a(

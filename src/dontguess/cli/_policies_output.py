@@ -63,13 +63,14 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 def policy_rows(table: Any, targets: list[float], args: argparse.Namespace) -> list[Any] | None:
     """The policy rows asked for by ``args`` (``None`` without ``--policies``)."""
-    from dontguess.confidence import parse_consistency, score_policies
     from dontguess.errors import InputError
 
     if not getattr(args, "policies", False):
         if getattr(args, "estimators", None) or getattr(args, "consistency", None):
             raise InputError("--estimators and --consistency need --policies")
         return None
+    from dontguess.confidence import parse_consistency, score_policies  # imports the grading rules
+
     estimators = None
     if args.estimators is not None:
         estimators = [e.strip() for e in args.estimators.split(",") if e.strip()]

@@ -117,10 +117,9 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
                 break
         else:
             raise InputError(f"a run directory must hold {' or '.join(RUN_FILES)}", path=str(path))
-    from dontguess.importers import detect_format, read_log  # lm-eval / inspect / simple-evals
-
-    if detect_format(path) is not None:
+    if not _is_parquet(path) and _is_log(path):  # lm-eval / inspect / simple-evals
         from dontguess._util.factorize import factorize
+        from dontguess.importers import read_log
         from dontguess.importers._keys import benchmark_items
 
         log = read_log(path)
@@ -137,6 +136,22 @@ def _read_one(path: Path) -> tuple[GradedTable, Where, Codes]:
     except pa.ArrowException as exc:  # a type no check foresaw: still an input error
         raise InputError(f"cannot read the records: {one_line(exc)}", path=str(path)) from None
     return records, where, codes
+
+
+def _is_parquet(path: Path) -> bool:
+    """The file starts with Parquet's magic bytes, so it is no harness log (no need to load the
+    log readers to sniff it)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _is_log(path: Path) -> bool:
+    from dontguess.importers import detect_format
+
+    return detect_format(path) is not None
 
 
 def to_arrow(table: GradedTable) -> Any:
