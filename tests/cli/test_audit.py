@@ -213,3 +213,18 @@ def test_audit_shared_counts(capsys: pytest.CaptureFixture[str], shared_data: Pa
         assert models[name]["scores"]["0"] == pytest.approx(metrics["volume_score"])
         assert models[name]["scores"]["0.8"] == pytest.approx(metrics["quality_score"])
     assert bench["per_question"] is False and all(s["p_value"] is None for s in bench["swaps"])
+
+
+def test_hostile_names_cannot_drive_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A log's model name reaches the models table, the ranking and the swaps table.
+    name = "gpt\u202eevil\x1b]0;pwned\x07[bold red]x"
+    a = [inspect_sample(i, "C" if i <= 6 else "I") for i in range(1, 11)]
+    b = [inspect_sample(i, "C" if i <= 5 else "N", answer="x") for i in range(1, 11)]
+    paths = [str(write_eval(tmp_path / "a.eval", a, model=name)),
+             str(write_eval(tmp_path / "b.eval", b, model="abstainer"))]  # fmt: skip
+    code, out, _ = _run(capsys, "audit", *paths, "--bootstrap", "0")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "<U+202E>" in out and "<U+001B>" in out and "[bold red]" in out

@@ -124,3 +124,15 @@ def test_an_unusable_judge_is_one_clear_error(
                      "--judge", f"openai:judge@{url}"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and "the judge cannot be used" in err and "Traceback" not in err
+
+
+def test_hostile_group_names_cannot_drive_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [{**r, "group": "m\u202eevil\x1b[31m"} for r in ROWS]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["grade-check", "--file", str(path), "--by-group", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "== m<U+202E>evil<U+001B>[31m: 4 replies" in out

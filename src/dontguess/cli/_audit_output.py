@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from dontguess.cli._output import cell
 from dontguess.report._format import fmt_num, jsonable
 
 __all__ = ["emit_audit", "emit_table2"]
@@ -67,24 +68,21 @@ def emit_audit(
 
 
 def _summary_line(bench: dict[str, Any]) -> str:
-    from rich.markup import escape
-
     seen = ", ".join(f"{v:g}" for v in bench["scores_seen"])
     if bench["n_score_values"] > len(bench["scores_seen"]):
         seen += ", …"
     harness = ", ".join(bench["harnesses"]) or "graded records"
     lines = [
-        f"[bold]{escape(bench['benchmark'])}[/bold] ({escape(harness)}, {bench['n']} records): "
-        f"{escape(bench['observation1'])}",
+        f"[bold]{cell(bench['benchmark'])}[/bold] ({cell(harness)}, {bench['n']} records): "
+        f"{cell(bench['observation1'])}",
         f"  scores the log gave: {seen or 'none'}; credit for IDK: {bench['idk_credit']}; "
         f"abstaining possible: {bench['abstain_possible']}",
     ]
-    lines += [f"  note: {escape(note)}" for note in bench.get("notes", ())]
+    lines += [f"  note: {cell(note)}" for note in bench.get("notes", ())]
     return "\n".join(lines)
 
 
 def _models_table(bench: dict[str, Any]) -> Any:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="score at t: +1 right, −t/(1−t) wrong, 0 IDK", title_justify="left")
@@ -96,7 +94,7 @@ def _models_table(bench: dict[str, Any]) -> Any:
         table.add_column(f"t={key}", justify="right")
     for m in bench["models"]:
         table.add_row(
-            escape(m["model"]), str(m["n"]), str(m["n_correct"]), str(m["n_incorrect"]),
+            cell(m["model"]), str(m["n"]), str(m["n_correct"]), str(m["n_incorrect"]),
             str(m["n_abstained"]), fmt_num(m["abstained_source_score"], "g"),
             str(m["n_ungraded"]), *(fmt_num(m["scores"][k]) for k in keys),
         )  # fmt: skip
@@ -104,28 +102,25 @@ def _models_table(bench: dict[str, Any]) -> Any:
 
 
 def _rankings_text(bench: dict[str, Any]) -> str:
-    from rich.markup import escape
-
     from dontguess.report._audit import tied_groups
 
     lines = ["ranking (best first; = ties):"]
     for r in bench["rankings"]:
         text = " > ".join(" = ".join(g) for g in tied_groups(bench, r))
-        lines.append(f"  t={r['target']:g}: " + escape(text))
+        lines.append(f"  t={r['target']:g}: " + cell(text))
     return "\n".join(lines)
 
 
 def _swaps_table(bench: dict[str, Any]) -> Any:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="pairs whose order changes from the lowest t", title_justify="left")
     for name in ("t", "ahead at lowest t", "ahead at t", "score gap at t", "p (paired)", "items"):
         table.add_column(name, justify="right" if name in ("t", "items") else "left")
     for s in bench["swaps"]:
-        p = fmt_num(s["p_value"], ".3g") if s["p_value"] is not None else escape(s["note"] or "–")
+        p = fmt_num(s["p_value"], ".3g") if s["p_value"] is not None else cell(s["note"] or "–")
         table.add_row(
-            f"{s['target']:g}", escape(s["above_at_base"]), escape(s["above_at_target"]),
+            f"{s['target']:g}", cell(s["above_at_base"]), cell(s["above_at_target"]),
             fmt_num(s["difference_at_target"]), p, str(s["n_items"] or "–"),
         )  # fmt: skip
     if not bench["swaps"]:

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from dontguess.cli._grade_check_judge import JUDGE_MODES
+from dontguess.cli._output import plain
 from dontguess.errors import InputError
 from dontguess.grading.check import UNGRADED, CheckReport
 from dontguess.records import Item
@@ -169,21 +170,22 @@ def _table(name: str, r: CheckReport) -> list[str]:
     kappa = "n/a" if math.isnan(r.kappa) else f"{r.kappa:.3f}"
     k_ci = "" if math.isnan(r.kappa_ci[0]) else f" [{r.kappa_ci[0]:.3f}, {r.kappa_ci[1]:.3f}]"
     lines = [
-        f"== {name}: {r.n} replies, coverage {_pct(r.coverage)} "
+        f"== {plain(name)}: {r.n} replies, coverage {_pct(r.coverage)} "
         f"(committed {int(r.confusion[:, :-1].sum())}, ungraded {int(r.confusion[:, -1].sum())})",
         f"agreement {_pct(r.agreement)}{_ci(r.agreement_ci)}   Cohen's kappa {kappa}{k_ci}",
         "confusion (rows: reference, columns: grader):",
     ]
-    head = ["", *r.labels, UNGRADED]
+    head = ["", *map(plain, r.labels), UNGRADED]
     width = max(12, *(len(h) + 2 for h in head))
     lines.append("".join(h.rjust(width) for h in head))
     for label, counts in zip(r.labels, r.confusion, strict=True):
-        lines.append(label.rjust(width) + "".join(str(int(c)).rjust(width) for c in counts))
+        lines.append(plain(label).rjust(width) + "".join(str(int(c)).rjust(width) for c in counts))
     lines.append(f"{'class':>12} {'said':>6} {'precision':>22} {'support':>8} {'recall':>22}")
     for c in r.classes:
+        precision = _pct(c.precision) + _ci(c.precision_ci)
+        recall = _pct(c.recall) + _ci(c.recall_ci)
         lines.append(
-            f"{c.label:>12} {c.predicted:>6} {(_pct(c.precision) + _ci(c.precision_ci)):>22} "
-            f"{c.support:>8} {(_pct(c.recall) + _ci(c.recall_ci)):>22}"
+            f"{plain(c.label):>12} {c.predicted:>6} {precision:>22} {c.support:>8} {recall:>22}"
         )
     return lines
 

@@ -52,7 +52,17 @@ def cell(value: Any) -> str:
     """
     from rich.markup import escape
 
-    return escape(_UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value)))
+    return escape(plain(value))
+
+
+def plain(value: Any) -> str:
+    """Untrusted text for plain (non-rich) terminal output: controls and bidi marks shown
+    as codes, as in :func:`cell`, without markup escaping.
+
+    >>> print(plain("a\x1b[31mred"))
+    a<U+001B>[31mred
+    """
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
 
 
 def emit_summary(
