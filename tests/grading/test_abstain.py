@@ -218,3 +218,48 @@ def test_answers_even_when_hedged(text: str) -> None:
 
 def test_none_is_abstention() -> None:
     assert detect_abstention(None) is True
+
+
+# Issue 8 item 5: shapes of real refusals the detector used to miss (written for these
+# tests, not copied from the shared data), and attempts with the same shapes that must
+# stay answers.
+REFUSAL_SHAPES = [
+    # a refusal, then a numbered list of advice
+    "I'm not aware of any paper with that title.\n\n1. Authors: You can try contacting the "
+    "authors directly.\n2. Databases: You can search Google Scholar for papers that may be "
+    "related.",
+    # advice that happens to contain "might be"
+    "I could not find the opening date. If you have a document where this might be "
+    "mentioned, please upload it.",
+    # a refusal, then only related facts (no number, no "but / however")
+    "I couldn't find when the bridge was opened. The town lies on a river and is known for "
+    "its wine. Many cyclists stop there on their way south.",
+    "I don't know who designed it; it was probably some local architect.",
+    "Přesný rok otevření mostu není z dostupných pramenů jednoznačně známý. Most leží na "
+    "okraji města. Jeho historie by vyžadovala podrobnější archivní výzkum.",
+    "Nemám přesné datum jeho narození. Byl to známý houslista z jižních Čech.",
+    "Název té písně si nevybavuji.",
+    "Přesný rok zůstává nejistý.",
+    "Bez dalšího ověření bych nemohl s jistotou říct, kdo to byl.",
+    "Nemám přesné informace o vítězi. Bez dalších podkladů mohu jen odhadovat.",
+    "Přesný název je pro mě <UNKNOWN>.",
+]
+ATTEMPT_SHAPES = [
+    "I don't know. Paris.",
+    "I don't know the exact day; it was probably in 1987.",
+    "I couldn't find the exact date. However, the bridge was opened in the spring.",
+    "Mohu jen odhadovat, že to bylo v roce 1920.",
+    "Nemám přesné informace, ale pravděpodobně to byl Karel Čapek.",
+    "The book is kept in the city library. I did not find it in your files, so this answer "
+    "is based on general knowledge.",
+]
+
+
+@pytest.mark.parametrize("text", REFUSAL_SHAPES)
+def test_refusal_shapes_from_real_misses(text: str) -> None:
+    assert detect_abstention(text) is True
+
+
+@pytest.mark.parametrize("text", ATTEMPT_SHAPES)
+def test_attempt_shapes_stay_answers(text: str) -> None:
+    assert detect_abstention(text) is False

@@ -144,8 +144,8 @@ def test_false_abstentions_at_most_one_percent(results: list[Any]) -> None:
 def test_recall_floors_hold_on_both_halves(results: list[Any]) -> None:
     """What this detector reaches today; a change that loses recall fails here."""
     for half in ("dev", "held"):
-        assert _pooled(results, "en ", half)[1] >= 0.83, half
-        assert _pooled(results, "cs ", half)[1] >= 0.78, half
+        assert _pooled(results, "en ", half)[1] >= 0.87, half
+        assert _pooled(results, "cs ", half)[1] >= 0.84, half
 
 
 @pytest.mark.xfail(strict=True, reason="issue 8 target not reached: see docs/grading.md")
@@ -166,9 +166,10 @@ def test_placeholder_unknown_is_abstention(results: list[Any]) -> None:
 def test_gate_covers_every_abstain_match(shared_data: Path) -> None:
     """The cheap gate must match wherever the long phrase lists do, or refusals are lost."""
     missed = []
-    for _, _, text, _ in _simple_evals_ru(shared_data) + _classifications(shared_data):
+    rows = _simple_evals_ru(shared_data) + _classifications(shared_data) + _czech(shared_data)
+    for _, _, text, _ in rows:
         lowered = re.sub(r"\s+", " ", fold_quotes(text).lower())
-        for clause, _ in _abstain._clauses(lowered):
+        for clause, _, _ in _abstain._clauses(lowered):
             clause = _abstain._strip_leading(clause)
             matched = _abstain._ABSTAIN.search(clause) or _abstain._WHOLE.fullmatch(clause)
             if matched and not _abstain._GATE.search(clause):

@@ -7,18 +7,27 @@ language). Each clause is one of
   "nemohu s jistotou určit …", Russian "у меня нет информации …", German "ich weiß es
   nicht", …; a *hedge* ("I'm not sure") is a weak abstain;
 - *commit*: a guess or a stated answer ("I think", "probably", "the answer is",
-  "pravděpodobně", "wahrscheinlich", "可能", "おそらく", …);
-- *filler*: apologies, "as an AI", advice to look elsewhere, requests for context;
+  "pravděpodobně", "wahrscheinlich", "可能", "おそらく", …), unless it is advice ("you can
+  search … that may be related") or names no candidate (an indefinite such as "some
+  explorer", "nějaký", and no number: then it is read as a statement);
+- *filler*: apologies, "as an AI", advice to look elsewhere, requests for context, list
+  numbers, and a short lead-in before advice ("2. Databases: you can search …");
+- *bare*: four words or fewer ("Paris", "1987");
 - *explain*: more than four words, no digit, no affirmative "is / was";
 - *context*: more than four words, no digit, an affirmative statement ("X was a German
   painter");
-- *content*: anything else (a bare "Paris", a clause with a number).
+- *content*: more than four words with a number;
+- *pivot*: a statement (bare, explain, context, content) opened by "but / however".
 
-The reply is an abstention when it has an abstain or hedge clause, no commit clause, no
-content clause, only abstain / hedge / explain clauses after its last abstain, and every
-context clause is followed by a (non-hedge) abstain: "X was a painter, but I cannot say
-when he was born" abstains (only related facts), while "I cannot say. However, X is
-usually played in Y" and "Paris, but I'm not sure" are answers. The phrase lists are in
+The reply is an abstention when it has an abstain or hedge clause, no commit clause, and
+its facts are only related facts. Either it opens with an abstain and every later clause
+is an abstain, hedge, explain or context ("I couldn't find the year. The town lies on a
+river.": refusal plus related facts, no candidate); or (the older, stricter reading) a
+content, bare or pivot clause sits between two abstains, only abstain / hedge / explain
+clauses follow the last abstain but one context, and every other context clause is
+followed by a (non-hedge) abstain: "X was a painter, but I cannot say when he was born"
+abstains, while "I cannot say. However, X is usually played in Y", "I don't know. Paris."
+and "Paris, but I'm not sure" are answers. The phrase lists are in
 :mod:`dontguess.grading._abstain_phrases`.
 """
 
@@ -41,6 +50,7 @@ _WHOLE = re.compile(_any(phrases.WHOLE))
 _ABSTAIN = re.compile(_any(phrases.ABSTAIN))
 _HEDGE = re.compile(_any(phrases.HEDGE))
 _COMMIT = re.compile(_any(phrases.COMMIT))
+_INDEFINITE = re.compile(_any(phrases.INDEFINITE))
 _LEADING = re.compile(rf"^(?:{_any(phrases.LEADING)})(?:\b|(?<=\W))[\s,:-]*")
 _FILLER = re.compile(rf"^(?:{_any(phrases.FILLER)})")
 _CLAUSE_SPLIT = re.compile(
@@ -77,26 +87,41 @@ def _protect(match: re.Match[str]) -> str:
     return word + ("\u2024" if keep else ".")
 
 
-def _clauses(lowered: str) -> list[tuple[str, bool]]:
-    """The clauses of a lower-cased reply, each with whether "but / however" opened it.
+def _clauses(lowered: str) -> list[tuple[str, bool, bool]]:
+    """The clauses of a lower-cased reply: (text, opened by "but / however", is a lead-in).
 
-    A short lead-in before a colon ("Not sure: Paris") is a clause of its own.
+    A short lead-in before a colon ("Not sure: Paris", "2. Databases: you can search …")
+    is a clause of its own.
     """
     out = []
     for sentence in _CLAUSE_SPLIT.split(lowered):
         for n, part in enumerate(_CONTRAST.sub("\x00", sentence).split("\x00")):
             head, colon, tail = part.partition(": ")
             if colon and len(head.split()) <= 4:
-                out += [(head.strip(), n > 0), (tail.strip(), False)]
+                out += [(head.strip(), n > 0, True), (tail.strip(), False, False)]
             elif part.strip():
-                out.append((part.strip(), n > 0))
+                out.append((part.strip(), n > 0, False))
     return out
+
+
+def _kinds(lowered: str) -> list[str]:
+    """The non-filler clause kinds of a lower-cased reply, in order.
+
+    A lead-in before advice ("Research databases: you can search …") is advice too.
+    """
+    clauses = _clauses(lowered)
+    kinds = [_reading(text, after) for text, after, _ in clauses]
+    for i in range(len(kinds) - 1):
+        if clauses[i][2] and kinds[i + 1] == "filler":
+            kinds[i] = "filler"
+    return [k for k in kinds if k != "filler"]
 
 
 def _reading(clause: str, after_contrast: bool) -> str:
     """The kind of a clause; after "but / however" a statement is the answer it pivots to."""
     kind = _kind(clause)
-    return "content" if after_contrast and kind in ("explain", "context") else kind
+    statement = kind in ("explain", "context", "content", "bare")
+    return "pivot" if after_contrast and statement else kind
 
 
 def _strip_leading(clause: str) -> str:
@@ -104,6 +129,11 @@ def _strip_leading(clause: str) -> str:
     while previous != clause:
         previous, clause = clause, _LEADING.sub("", clause).strip(_STRIP)
     return clause
+
+
+def _vague(clause: str) -> bool:
+    """A guess that names no candidate: an indefinite ("some explorer") and no number."""
+    return _INDEFINITE.search(clause) is not None and _DIGIT.search(clause) is None
 
 
 def _kind(clause: str) -> str:
@@ -115,15 +145,18 @@ def _kind(clause: str) -> str:
     if gated and _WHOLE.fullmatch(clause):
         return "abstain"
     unquoted = _QUOTED.sub(" ", clause)  # "I Don't Know" as a title says nothing
-    if _COMMIT.search(unquoted):
+    advice = _FILLER.match(clause) is not None  # "you can search … that may be related"
+    if not advice and _COMMIT.search(unquoted) and not _vague(unquoted):
         return "commit"
     if _HEDGE.search(unquoted):
         return "hedge"
     if gated and _ABSTAIN.search(unquoted):
         return "abstain"
-    if _FILLER.match(clause):
+    if advice:
         return "filler"
-    if len(clause.split()) <= 4 or _DIGIT.search(clause):
+    if len(clause.split()) <= 4:
+        return "bare"
+    if _DIGIT.search(clause):
         return "content"
     return "context" if _ASSERTS.search(clause) else "explain"
 
@@ -131,12 +164,18 @@ def _kind(clause: str) -> str:
 def _abstains(kinds: list[str]) -> bool:
     """Whether a sequence of non-filler clause kinds makes up an abstention.
 
-    Needs an abstain or hedge clause and no commit. Facts around a refusal are allowed
-    only as related facts: a context clause needs a (non-hedge) abstain after it, a
-    content clause one before and one after it.
+    Needs an abstain or hedge clause and no commit. A reply that opens with a refusal and
+    then only states related facts ("I couldn't find the year. The town lies on the
+    Danube.") abstains, unless a fact is a bare short answer or is introduced by "but /
+    however" (the answer it pivots to). Otherwise facts around a refusal are allowed only
+    as related facts: a context clause needs a (non-hedge) abstain after it, a content
+    clause one before and one after it.
     """
     if "commit" in kinds or not {"abstain", "hedge"} & set(kinds):
         return False
+    if kinds[0] == "abstain" and not {"pivot", "bare", "content"} & set(kinds):
+        return True
+    kinds = ["content" if k in ("pivot", "bare") else k for k in kinds]
     strong = [i for i, kind in enumerate(kinds) if kind == "abstain"]
     if not strong:
         return "content" not in kinds and "context" not in kinds
@@ -178,7 +217,7 @@ def detect_abstention(text: str | None) -> bool:
     lowered = folded.lower().strip()
     if not (_GATE.search(lowered) or _HEDGE.search(lowered) or _APOLOGY.search(lowered)):
         return False  # no clause can abstain: skip the clause-by-clause reading
-    kinds = [k for k in (_reading(*c) for c in _clauses(lowered)) if k != "filler"]
+    kinds = _kinds(lowered)
     if not kinds:
         return bool(_APOLOGY.search(lowered))
     return _abstains(kinds)

@@ -35,6 +35,7 @@ __all__ = [
     "FILLER",
     "GATE",
     "HEDGE",
+    "INDEFINITE",
     "LEADING",
     "WHOLE",
 ]
@@ -62,7 +63,8 @@ GATE: list[str] = [
     r"n'?t\b|\bnot?\b|\bno[ -]|\bun(?:able|aware|known|clear|sure|certain|answerable|determined)",
     r"idk|dunno|impossibl|unknowable|lack|beyond|outside|rather|decline|refuse|abstain|\bpass\b",
     r"cannot|\bskip\b|n/a|nobody|need|insufficient|would|\bne|\bbez\b|chybí|přesahuje|mimo|bych",
-    r"spekula|zavádě|\bне|затрудня|\bвне\b|понятия|nicht|kein|unbekannt|unsicher|ignore|aucun",
+    r"spekula|zavádě|vyžad|zůst[aá]|\bby byl|\bне|затрудня|\bвне\b|понятия",
+    r"nicht|kein|unbekannt|unsicher|ignore|aucun",
     r"\bn'|inconnu|\bpas\b|\bni\b|\bsin\b|descono|unknown|[不无無没沒未]|超出|ません|ない",
 ]
 
@@ -119,7 +121,7 @@ ABSTAIN: list[str] = [
     r"search results?) (?:do(?:es)? not|don'?t|did not|didn'?t) (?:contain|include|have|"
     r"mention|provide|specify|indicate|show)",
     # Czech
-    r"<unknown>|&lt;unknown|\bnevím\b|\bneznám\b|\bnepoznávám\b|\bnevzpomínám si\b",
+    r"<unknown(?:>|$)|&lt;unknown|\bnevím\b|\bneznám\b|\bnepoznávám\b|\bnevzpomínám si\b",
     r"\bnepamatuji si\b|\bnetuším\b|nemám ponětí",
     rf"\bnemám (?:\w+ ){{0,3}}{_CS_INFO}",
     r"\bnemám k dispozici\b",
@@ -145,6 +147,25 @@ ABSTAIN: list[str] = [
     r"\b(?:jsou|je) mi (?:\w+ )?neznám|\bnemáme k dispozici\b",
     r"\b(?:není|nejsou) (?:\w+ ){0,4}(?:určiteln|zjistiteln|dohledateln|ověřiteln)",
     r"\b(?:není|nejsou) (?:k dispozici )?(?:žádné|žádná|žádný) (?:\w+ )?(?:informac|údaj|záznam)",
+    # "I have no exact date / name", "I don't recall", "(it) is not … known / stated / clear"
+    r"\bnemám (?:\w+ ){0,3}(?:přesn|jistot|dostatek|k dispozici|představu|paměť)",
+    r"\b(?:nevzpomínám|nevybavuji|nevybavím)\b|\bnejsem si vědom",
+    r"\b(?:není|nejsou|nebyl[aoiy]?) (?:\w+ ){0,10}(?:znám[aáéoýy]?\b|uváděn|uveden|jasn|"
+    r"zřejm|jednoznačn|doložen|dokumentován|zaznamenán|specifikován|dostupn|k dispozici|"
+    r"stanoven|určiteln|zjistiteln|ověřen)",
+    rf"\b(?:není|nebylo) (?:\w+ ){{0,10}}možné (?:\w+ ){{0,6}}{_CS_VERB}",
+    r"\b(?:bych|by) (?:\w+ ){0,3}(?:nemohl|nemohla|nedokázal|nedokázala|mohl[a]? jen|"
+    r"mohl[a]? pouze)\b",
+    r"\b(?:nemohl|nemohla) bych\b",
+    r"\bby (?:bylo|byl[aiy]?) (?:\w+ ){0,2}(?:nutné|potřeba|třeba) (?:\w+ ){0,2}(?:ověřit|"
+    r"dohledat|zjistit|přesnější|další|podrobnější)",
+    r"\b(?:zůstává|zůstávají|zůstal[aoiy]?) (?:\w+ ){0,2}(?:nejist|neznám|nejasn|otázkou)",
+    r"\bchybí (?:\w+ ){0,3}(?:informac|údaj|podklad|detail|záznam|kontext)",
+    r"\bvyžad\w* (?:\w+ ){0,4}(?:ověření|výzkum|průzkum|rešerš|dohledání|studium|"
+    r"znalost|literatur|databáz|záznam|zdroj|statistik|dokumentac|měření)",
+    r"\bbych (?:se |si )?(?:zdráhal|nechtěl|nerad|nebyl)\w* (?:\w+ ){0,2}(?:uvádět|uvést|"
+    r"spekulovat|odhadovat|tvrdit|jist)",
+    r"\bneexistuj\w* (?:\w+ ){0,3}(?:odpověď|informac|záznam|údaj)",
     # Russian
     r"\bне знаю\b|\bне помню\b|понятия не имею|\bзатрудняюсь (?:ответить|сказать)",
     rf"\bне (?:могу|смогу|смог|смогла|в состоянии) (?:\w+ ){{0,3}}{_RU_VERB}",
@@ -226,13 +247,14 @@ COMMIT: list[str] = [
     r"\b(?:i think|i believe|i guess|i'?d guess|i suspect|i would say|i'?d say|i reckon|"
     r"my (?:best )?guess|best guess|probably|likely|perhaps|maybe|possibly|presumably|"
     r"if i had to (?:guess|say)|the answer (?:is|was|would be)|it is|it's|it was|"
+    r"(?:this|my) answer is based on|"
     r"(?:might|could|may|would) be)\b"
     r"(?!\s*(?:$|not\b|n't|impossible|possible|unclear|unknown|difficult|hard|wrong|mistaken|"
     r"unable|best to|better to|a good idea|helpful|useful|worth|that\b|the case|able|sure|"
     r"certain|available|publicly|known|necessary|advisable))",
     # Czech
     r"\b(?:pravděpodobně|nejspíš[e]?|možná|myslím|domnívám se|odhaduji|odhadem|"
-    r"(?:mohu|můžu) (?:jen |pouze )?(?:odhadovat|spekulovat|hádat)|"
+    r"(?:mohu|můžu) (?:jen |pouze )?(?:odhadovat|spekulovat|hádat)(?=\W*\w)|"
     r"tipuji|tipl bych|zřejmě|patrně|snad|věřím|podle mého (?:názoru|odhadu)|"
     r"odpověď je|odpovědí je|s největší pravděpodobností|mohlo jít o|mohlo by jít o)\b",
     # Russian
@@ -262,6 +284,7 @@ LEADING: list[str] = [
     r"(?: or procedures)?",
     r"as an ai(?: language model| assistant| model)?|honestly|to be honest|well|hmm+|um+|oh|ah",
     r"(?:final |short )?answer|odpověď|ответ|antwort|réponse|respuesta",
+    "\\d{1,2}[.)\u2024]|•",  # a list item's number or bullet ("1.", "2)")
     r"regrettably|alas|as of my (?:last |knowledge )?(?:update|cutoff|cut-off)(?: date)?",
     r"omlouvám se|bohužel|je mi líto|promiňte|upřímně|k mé lítosti",
     r"na základě (?:mých |mně )?(?:dostupných|dostupné|aktuálních) (?:informací|znalostí|dat)",
@@ -310,4 +333,16 @@ COPULA: list[str] = [
     r"ist|sind|war|waren|wurde",
     r"est|sont|était|étaient|fut",
     r"es|son|fue|era|eran|está",
+]
+
+# A guess built on one of these and no number names no candidate ("it was probably some
+# explorer", "mohu jen odhadovat, že to byl některý z členů kapely"): it is no attempt.
+INDEFINITE: list[str] = [
+    r"\b(?:some(?:one|body|thing|where|time)?|one of|a certain)\b",
+    r"\b(?:nějak\w*|někdy|některý\w*|některá|některé|něco|někde|někdo|jeden z|jedna z|jedno z)\b",
+    r"\b(?:как\w*-то|когда-то|кто-то|где-то|что-то|некотор\w*|один из)",
+    r"\b(?:irgend\w*|einige\w*|eine[rs]? der)\b",
+    r"\b(?:quelque\w*|un certain|une certaine|l'une? des)\b",
+    r"\b(?:algún|alguna|algunos|algunas|alguien|uno de|una de)\b",
+    r"某|什么|いつか|何らかの|どこか|誰か",
 ]
