@@ -260,13 +260,95 @@ ISSUE8_CASES = [
         "It was released on July 10, 1979.",
         None,
     ),
-    # footnote digits glued to a year are not another year
-    (("1850",), "when was the cable laid", "It was laid by the Brett brothers in 18501.", None),
+    # footnote digits glued to a year are a footnote: the year is read (issue 8, item 4)
+    (("1850",), "when was the cable laid", "It was laid by the Brett brothers in 18501.", C),
+    (("1850",), "when was the cable laid", "It was laid by the Brett brothers in 18601.", I),
+]
+
+#: Issue 8, item 4: classes of false verdicts found on EVOUNA's development half (even
+#: questions); each case was graded wrongly, or left open needlessly, by the old rules.
+ITEM4_CASES = [
+    # a place named at another level (a town for the region) is not provably another place
+    (
+        ("Northern California", "Sierra Nevada"),
+        "where did the california gold rush take place",
+        "Coloma, California",
+        None,
+    ),
+    (("Wales", "Yorkshire"), "where does the last name waters come from", "English", None),
+    # words run together by a scraper hide what the reply names
+    (("Q",), "what is the highest scoring letter in scrabble", "The letters areQandZ.", None),
+    # zeros that end a decimal fraction are not precision: "760.00" is 760
+    (
+        ("759.9625",),
+        "vapor pressure of water at 100c in torr",
+        "The vapor pressure of water at 100°C is 760.00 torr.",
+        None,
+    ),
+    (("759.9625",), "vapor pressure of water at 100c in torr", "It is 755.00 torr.", I),
+    # years are not a count
+    (
+        ("6", "1"),
+        "how many goals did mikel score for chelsea",
+        "He played for Chelsea from 2006 to 2017 and scored several goals.",
+        None,
+    ),
+    # a year or a name after a number is not counted ("As of 2021, Jerry Rice")
+    (
+        ("Jerry Rice",),
+        "who has the most receiving yards in the nfl history",
+        "As of 2021, Jerry Rice holds the record.",
+        C,
+    ),
+    (
+        ("South Carolina Gamecocks",),
+        "who won the ncaa women's championship last year 2017",
+        "In 2017, the South Carolina Gamecocks won the NCAA Women's Basketball Championship.",
+        C,
+    ),
+    # "or" between two golds names one answer twice; "or" with another answer still offers it
+    (
+        ("cella", "naos"),
+        "the inner sanctuary of the parthenon is known as the",
+        "naos or cella.",
+        C,
+    ),
+    (
+        ("a bank",),
+        "where can i get a cashier's check",
+        "A cashier's check can be obtained from a bank or credit union.",
+        None,
+    ),
+    # footnote digits glued to words and dates are dropped, run-together words parted
+    (
+        ("12 April 1979", "April 1979", "1979"),
+        "when was the first mad max movie release",
+        "The first Mad Max movie was released on April 12, 19791.",
+        C,
+    ),
+    (
+        ("14 December 1972",),
+        "when was the last time anyone was on the moon",
+        "Astronauts left the lunar surface onDecember 14, 197212.",
+        C,
+    ),
+    (("Air Canada Centre",), "where do the maple leafs play", "At the Air Canada Centre1.", C),
 ]
 
 
 @pytest.mark.parametrize(("answers", "question", "reply", "want"), ISSUE8_CASES)
 def test_issue8_rules(
+    answers: tuple[str, ...], question: str, reply: str, want: Verdict | None
+) -> None:
+    item = Item(id="q", question=question, answers=answers)
+    result = GRADER.grade_text(item, reply)
+    assert result.verdict is want, result
+    if want is None:
+        assert result.reason is not None and result.reason.startswith("needs a judge: ")
+
+
+@pytest.mark.parametrize(("answers", "question", "reply", "want"), ITEM4_CASES)
+def test_issue8_item4_rules(
     answers: tuple[str, ...], question: str, reply: str, want: Verdict | None
 ) -> None:
     item = Item(id="q", question=question, answers=answers)

@@ -129,22 +129,47 @@ def _rates(rows: list[tuple[int, str, str, str]]) -> tuple[float, float, float]:
     return p_correct, p_incorrect, coverage
 
 
+def _halves(
+    rows: list[tuple[int, str, str, str]],
+) -> list[tuple[str, list[tuple[int, str, str, str]]]]:
+    """All answers, the development half (even question index) and the held-out half."""
+    return [
+        ("all", rows),
+        ("even (dev)", [r for r in rows if r[0] % 2 == 0]),
+        ("odd (held out)", [r for r in rows if r[0] % 2 == 1]),
+    ]
+
+
 def test_evouna_rules_commit_only_when_right(
     evouna_grades: list[tuple[int, str, str, str]],
 ) -> None:
     """Issue 8, item 4: on human-labelled answers the rules' *correct* is right ≥ 99% of the
     time, their *incorrect* ≥ 95%, and they commit on ≥ 60% of the answers (before: 98.5%,
-    63% and 96.7%). Per system and per split (even/odd question index) are printed."""
+    63% and 96.7%), on all answers and on each half: the rules were developed on the even
+    question indices and checked on the odd ones (held out). Per system is printed. The one
+    target not met, *correct* on the held-out half, is the strict xfail below."""
     systems = sorted({s for _, s, _, _ in evouna_grades})
-    for name, part in [
-        ("all", evouna_grades),
-        ("even (dev)", [r for r in evouna_grades if r[0] % 2 == 0]),
-        ("odd (held out)", [r for r in evouna_grades if r[0] % 2 == 1]),
-        *[(s, [r for r in evouna_grades if r[1] == s]) for s in systems],
-    ]:
+    halves = _halves(evouna_grades)
+    for name, part in [*halves, *[(s, [r for r in evouna_grades if r[1] == s]) for s in systems]]:
         pc, pi, cov = _rates(part)
         print(f"{name:15s} P(correct)={pc:.4f} P(incorrect)={pi:.4f} coverage={cov:.3f}")
-    p_correct, p_incorrect, coverage = _rates(evouna_grades)
+    for name, part in halves:
+        p_correct, p_incorrect, coverage = _rates(part)
+        assert p_incorrect >= 0.95, (name, p_incorrect)
+        assert coverage >= 0.60, (name, coverage)
+        if name != "odd (held out)":
+            assert p_correct >= 0.99, (name, p_correct)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out P(correct) is 98.9%: 22 of the 25 false 'correct' verdicts of the "
+    "development half are answers to questions where people labelled another system's "
+    "matching answer correct (see docs/grading.md)",
+)
+def test_evouna_rules_correct_precision_held_out(
+    evouna_grades: list[tuple[int, str, str, str]],
+) -> None:
+    """Issue 8, item 4: the rules' *correct* is right ≥ 99% of the time on the held-out half."""
+    p_correct, _, _ = _rates(_halves(evouna_grades)[2][1])
     assert p_correct >= 0.99
-    assert p_incorrect >= 0.95
-    assert coverage >= 0.60

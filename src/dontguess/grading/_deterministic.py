@@ -9,7 +9,7 @@ from dontguess.grading._base import Grade
 from dontguess.grading._choice import gold_letter, pick_choice
 from dontguess.grading._match import MatchResult, first_sentence, match_answers
 from dontguess.grading._mismatch import NEEDS_JUDGE, prove_wrong
-from dontguess.grading._normalize import fold_quotes, normalize_answer
+from dontguess.grading._normalize import fold_quotes, normalize_answer, strip_footnotes
 from dontguess.records import Item, Reply, Verdict
 
 __all__ = ["DeterministicGrader"]
@@ -45,7 +45,9 @@ class DeterministicGrader:
     3. :func:`~dontguess.grading.detect_abstention` → abstained.
     4. ``kind == "unknowable"`` or no gold answers → incorrect (any specific answer is
        wrong). Choice items → the picked option's letter against the gold letter.
-    5. Free text → :func:`match_answers` on the gold answers; if the item lists incorrect
+    5. Free text (footnote digits glued on by a scraper dropped first,
+       :func:`~dontguess.grading._normalize.strip_footnotes`) → :func:`match_answers` on
+       the gold answers; if the item lists incorrect
        answers (TruthfulQA), on those too: correct or incorrect when exactly one side
        matches, ungraded when both or neither do.
     6. Nothing matches → ``no_match`` (``"incorrect"``, the usual exact-match rule, or
@@ -88,7 +90,7 @@ class DeterministicGrader:
             return Grade(Verdict.INCORRECT, method="unknowable")
         if item.choices:
             return self._choice(item, text)
-        return self._free_text(item, text)
+        return self._free_text(item, strip_footnotes(text))
 
     def _choice(self, item: Item, text: str) -> Grade:
         gold = gold_letter(item.answers, item.choices)

@@ -93,6 +93,7 @@ class _Reply:
     tokens: list[str]
     question: frozenset[str]  # the question's tokens, plurals folded
     numbers: frozenset[Decimal]  # numbers the question mentions
+    golds: frozenset[str]  # every gold's tokens, plurals folded
 
 
 def _one_gold(gold: str, reply: _Reply) -> tuple[list[MatchResult], MatchResult | None]:
@@ -102,7 +103,7 @@ def _one_gold(gold: str, reply: _Reply) -> tuple[list[MatchResult], MatchResult 
         return [], None
     if norm == " ".join(reply.tokens) or _plural_of(norm, reply.tokens):
         return [MatchResult("match", "exact")], None
-    results = [contains(norm, reply.tokens, gold, reply.raw, reply.question)]
+    results = [contains(norm, reply.tokens, gold, reply.raw, reply.question, reply.golds)]
     date = _gold_date(gold)
     dated = None if date is None else _dates(date, reply.raw)
     if date is None:
@@ -162,6 +163,7 @@ def match_answers(golds: tuple[str, ...], reply: str, *, question: str = "") -> 
         tokens=normalize_answer(reply).split(" "),
         question=frozenset(singular(t) for t in normalize_answer(question).split(" ") if t),
         numbers=frozenset(find_numbers(question)),
+        golds=frozenset(singular(t) for g in golds for t in normalize_answer(g).split(" ") if t),
     )
     per_gold = [_one_gold(gold, view) for gold in golds]
     results = [r for found, _ in per_gold for r in found]

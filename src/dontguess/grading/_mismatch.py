@@ -11,7 +11,8 @@ for "1881"). So the rules call it *incorrect* only when it plainly names somethi
 - a *different name*: every gold is a name or a number (its words capitalised, "Zhu Di",
   "Lord's"), the reply is short (at most :data:`MAX_OTHER_TOKENS` tokens) and shares no
   word with any gold, not even a related one (same first four letters, one typo apart,
-  or glued to a neighbour as in "byEddie").
+  or glued to a neighbour as in "byEddie"), the question does not ask for a place (a
+  town for the region is not another place) and the reply runs no words together.
 
 Everything else stays ungraded with a reason that starts "needs a judge".
 """
@@ -127,10 +128,39 @@ def _periods(text: str) -> list[tuple[Decimal, Decimal]]:
 
 
 def _rounds_to(value: Decimal, gold: Decimal) -> bool:
-    """``value`` is ``gold`` rounded to the digits ``value`` writes ("760" for 759.96)."""
+    """``value`` is ``gold`` rounded to the digits ``value`` writes ("760" for 759.96);
+    zeros that end a decimal fraction are not read as precision ("760.00" is "760").
+
+    >>> gold = Decimal("759.9625")
+    >>> _rounds_to(Decimal("760.00"), gold), _rounds_to(Decimal("761"), gold)
+    (True, False)
+    """
+    if value.as_tuple().exponent < 0:  # type: ignore[operator]
+        value = value.normalize()
+        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+            value = value.quantize(Decimal(1))
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return abs(value - gold) <= Decimal(5) * Decimal(10) ** (exponent - 1)
+
+
+_YEAR = re.compile(r"(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d]|[.,]\d)")
+
+
+def _year_like(value: Decimal) -> bool:
+    return value == value.to_integral_value() and 1000 <= value <= 2100
+
+
+def _only_years(found: list[Decimal], reply: str) -> bool:
+    """Every number found is a year written as four plain digits ("in 2006", not "1,776").
+
+    >>> _only_years([Decimal(2006), Decimal(2017)], "from 2006 to 2017")
+    True
+    >>> _only_years([Decimal(1776)], "1,776 steps")
+    False
+    """
+    years = {Decimal(y) for y in _YEAR.findall(reply)}
+    return all(n in years for n in found)
 
 
 def _number_wrong(golds: tuple[str, ...], reply: str, question: str) -> MatchResult:
@@ -143,6 +173,8 @@ def _number_wrong(golds: tuple[str, ...], reply: str, question: str) -> MatchRes
     found = [n for n in find_numbers(_GLUE.sub(" ", reply), words=in_words) if n not in context]
     if not values or not found:
         return MatchResult("none", NEEDS_JUDGE + "the reply states no comparable number")
+    if _only_years(found, reply) and not any(map(_year_like, values)):
+        return MatchResult("none", NEEDS_JUDGE + "the reply's numbers are years, the gold is not")
     if _APPROX.search(reply):
         return MatchResult("none", NEEDS_JUDGE + "the reply gives an approximate number")
     spans = _periods(reply)
@@ -269,4 +301,22 @@ def prove_wrong(
         return MatchResult("none", NEEDS_JUDGE + "a paraphrase may state the gold in other words")
     if len(_tokens(reply)) > MAX_OTHER_TOKENS:
         return MatchResult("none", NEEDS_JUDGE + "a long reply may name the gold in other words")
+    return _other_name(reply, question)
+
+
+_PLACE_QUESTION = re.compile(
+    r"\b(?:where|originate[sd]?|come from|comes from|came from|part of|located)\b", re.I
+)
+_RUN_TOGETHER = re.compile(r"[^\W\d_A-Z]{2}[A-Z]")
+
+
+def _other_name(reply: str, question: str) -> MatchResult:
+    """The last checks before a short reply that shares no word with a gold is called
+    another answer: a place can be named at another level (a town for the region, the
+    country for the state: "Coloma, California" for "Northern California"), and words
+    run together by a scraper ("areQandZ") hide what the reply names."""
+    if _PLACE_QUESTION.search(question):
+        return MatchResult("none", NEEDS_JUDGE + "a place may be named at another level")
+    if _RUN_TOGETHER.search(reply):
+        return MatchResult("none", NEEDS_JUDGE + "the reply runs words together")
     return MatchResult("mismatch", "other-answer")

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold_quotes", "normalize_answer", "singular", "tokens"]
+__all__ = ["fold_quotes", "normalize_answer", "singular", "strip_footnotes", "tokens"]
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _SPACE = re.compile(r"\s+")
@@ -21,6 +21,32 @@ _INITIALS = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_](?![^\W\d_])|\.\s[^\W
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "♭": "b"}
 )
+
+
+#: A footnote number glued to the end of a word or a year, as scraped search answers write
+#: them ("Hawaii1.", "released in 19791.", "197912."): 1-2 digits after a run of lowercase
+#: letters or after a year 1500-2029, before a clause end.
+_FOOTNOTE = re.compile(
+    r"(?:(?<=[^\W\d_A-Z]{3})|(?<=(?<![\d,.])(?:1[5-9]\d\d|20[0-2]\d)))\d{1,2}(?=[.,;:!?]|\s*$)"
+)
+#: Two words run together where a lowercase word meets a capitalised one ("onDecember").
+_RUN_ON = re.compile(r"(?<=[^\W\d_A-Z]{2})(?=[A-Z][^\W\d_A-Z])")
+
+
+def strip_footnotes(text: str) -> str:
+    """``text`` without footnote numbers glued to words or years, and with run-together
+    words parted, as search-augmented replies are scraped ("onDecember 14, 197212." →
+    "on December 14, 1972.").
+
+    Only digits glued to a lowercase word or to a year and followed by punctuation or the
+    end count as a footnote, so "Windows 10", "MP3 player", "F1" and "1,200." stay.
+
+    >>> strip_footnotes("It aired onDecember 14, 197212. See Hawaii1.")
+    'It aired on December 14, 1972. See Hawaii.'
+    >>> strip_footnotes("Windows 10, an F1 car and 19,791.")
+    'Windows 10, an F1 car and 19,791.'
+    """
+    return _RUN_ON.sub(" ", _FOOTNOTE.sub("", text))
 
 
 def fold_quotes(text: str) -> str:
