@@ -12,10 +12,17 @@ turn (the order rotates each round) and --repeat times:
   duplicate check, counts, scores, bootstrap intervals, audit);
 * ``score-b0``: the same with ``--bootstrap 0``.
 
-Each process is timed by the wall clock and its peak resident memory read from the kernel
-(``os.wait4``; the file is written by another child, so that this parent stays small: a
-child's peak counts its parent's memory at fork). Prints the medians and the ratios to the
-pyarrow process, with the load average, and checks that every process counted every record.
+Each process is timed by the wall clock, its CPU time (user + system, all threads) and peak
+resident memory read from the kernel (``os.wait4``; the file is written by another child, so
+that this parent stays small: a child's peak counts its parent's memory at fork). Prints the
+medians and the ratios to the pyarrow process, with the load average, and checks that every
+process counted every record.
+
+Bytecode: an installed package has its modules compiled (pip does it; pyarrow's and pandas'
+are); a source checkout run with ``PYTHONDONTWRITEBYTECODE=1`` would compile dontguess's
+modules again in every process. So the children run with a bytecode cache of their own
+(``PYTHONPYCACHEPREFIX`` in the temporary folder) and every command runs once, untimed, on
+a small file first, which fills that cache for all of them alike.
 
     .venv/bin/python bench/score_throughput.py --n 5000000 --repeat 5
 """
@@ -86,19 +93,29 @@ def write_records(n: int, path: Path, seed: int) -> None:
     pq.write_table(table, path)
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak resident MB and stdout of one process."""
-    with tempfile.TemporaryFile() as out:
+def child_env(cache: Path) -> dict[str, str]:
+    """The environment of the timed processes: bytecode cached under ``cache``."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak resident MB and stdout of one process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode:
-            raise SystemExit(f"{command[:3]} failed ({proc.returncode}): {err[-2000:]}")
+            err.seek(0)
+            message = err.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{command[:3]} failed ({proc.returncode}): {message}")
         out.seek(0)
-        return wall, usage.ru_maxrss / 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, cpu, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def commands(path: Path, pandas: bool) -> dict[str, list[str]]:
@@ -143,39 +160,51 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or Path(tmp) / "records.parquet"
         t0 = time.perf_counter()
-        # in a child: a child's peak memory counts its parent's at fork, so this one stays small
-        subprocess.run(
-            [sys.executable, __file__, "--write-only", "--n", str(args.n), "--seed",
-             str(args.seed), "--file", str(path)],
-            check=True,
-        )  # fmt: skip
+        write(args.n, path, args.seed)
         size = path.stat().st_size / 1e6
         print(f"wrote {args.n:,} records ({size:.2f} MB) in {time.perf_counter() - t0:.1f} s")
+        env = child_env(Path(tmp) / "pycache")
+        small = Path(tmp) / "warm-up.parquet"
+        write(1000, small, args.seed)
+        for command in commands(small, have_pandas).values():  # fills the bytecode cache
+            run(command, env)
         print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
         runs = commands(path, have_pandas)
-        walls: dict[str, list[float]] = {name: [] for name in runs}
-        peaks: dict[str, list[float]] = {name: [] for name in runs}
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for round_ in range(args.repeat):
             for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                wall, peak, out = run(runs[name])
-                walls[name].append(wall)
-                peaks[name].append(peak)
+                wall, cpu, peak, out = run(runs[name], env)
+                results[name].append((wall, cpu, peak))
                 total = counted(out) if name.startswith("score") else int(out.strip())
                 assert total == args.n, f"{name} counted {total:,} of {args.n:,} records"
-        report(walls, peaks, args.n)
+        report(results, args.n)
 
 
-def report(walls: dict[str, list[float]], peaks: dict[str, list[float]], n: int) -> None:
-    base_wall = statistics.median(walls["pyarrow"])
-    base_peak = statistics.median(peaks["pyarrow"])
-    rounds = len(walls["pyarrow"])
+def write(n: int, path: Path, seed: int) -> None:
+    """Write the records in a child: a child's peak memory counts its parent's at fork, so
+    this parent stays small."""
+    subprocess.run(
+        [sys.executable, __file__, "--write-only", "--n", str(n), "--seed", str(seed),
+         "--file", str(path)],
+        check=True,
+    )  # fmt: skip
+
+
+def report(results: dict[str, list[tuple[float, float, float]]], n: int) -> None:
+    def median(name: str, k: int) -> float:
+        return statistics.median(r[k] for r in results[name])
+
+    base_wall, base_peak = median("pyarrow", 0), median("pyarrow", 2)
+    rounds = len(results["pyarrow"])
     print(f"\n{n:,} records, median of {rounds} interleaved rounds (every count checked):")
-    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'peak MB':>9} {'x pyarrow':>10}")
-    for name in walls:
-        wall, peak = statistics.median(walls[name]), statistics.median(peaks[name])
+    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'cpu s':>7} {'peak MB':>9} "
+          f"{'x pyarrow':>10}")  # fmt: skip
+    for name in results:
+        wall, cpu, peak = median(name, 0), median(name, 1), median(name, 2)
         print(
-            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {peak:9.0f} {peak / base_peak:10.2f}"
+            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {cpu:7.2f} {peak:9.0f} "
+            f"{peak / base_peak:10.2f}"
         )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 

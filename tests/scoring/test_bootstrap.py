@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dontguess._util.bootstrap import percentile_interval, resample_totals
+from dontguess._util.bootstrap import (
+    group_patterns,
+    percentile_interval,
+    resample_patterns,
+    resample_totals,
+)
 
 
 def _naive(counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
@@ -45,3 +52,27 @@ def test_cluster_order_does_not_matter_and_empty_is_zero() -> None:
 def test_percentile_interval() -> None:
     lo, hi = percentile_interval(np.arange(101, dtype=float), 0.9)
     assert (float(lo), float(hi)) == pytest.approx((5.0, 95.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 300), st.integers(1, 6), st.integers(1, 12), st.integers(1, 4),
+    st.integers(0, 2**16),
+)  # fmt: skip
+def test_patterns_of_all_groups_at_once_resample_like_each_block(
+    m: int, groups: int, high: int, k: int, seed: int
+) -> None:
+    # group_patterns counts every group's count vectors in one pass (or per block when the
+    # vectors are large); the draws must equal resample_totals on each group's block
+    rng = np.random.default_rng(seed)
+    cluster_group = np.sort(rng.integers(0, groups, m)).astype(np.int64)
+    counts = rng.integers(0, high, (m, k)).astype(np.float64)
+    wanted = list(range(groups + 1))  # the last group has no cluster
+    patterns = group_patterns(cluster_group, counts, wanted)
+    for g in wanted:
+        block = counts[cluster_group == g]
+        vectors, freq = patterns[g]
+        assert int(freq.sum()) == block.shape[0]
+        a = resample_patterns(vectors, freq, 20, np.random.default_rng(seed + g))
+        b = resample_totals(block, 20, np.random.default_rng(seed + g))
+        np.testing.assert_array_equal(a, b)

@@ -102,3 +102,47 @@ def test_audit_of_a_read_table_equals_the_audit_in_memory(tmp_path: Path) -> Non
                 ), key
             else:
                 assert g[key] == value, key
+
+
+def test_audit_after_bootstrapped_scores_uses_their_clusters(tmp_path: Path) -> None:
+    # A table read from a file keeps its groups and clusters: the audit then takes the
+    # clusters the bootstrap made over every group (closed rubric too) and must still give
+    # the audit of the open-rubric records alone.
+    from dontguess._util.coded import table_memo
+    from dontguess.metrics import calibration_audit
+
+    rng = np.random.default_rng(12)
+    n = 3000
+    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
+    stated = np.array([math.nan, 0.5, 0.75])[rng.integers(0, 3, n)]
+    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.05, 0.5, 0.2, 0.25])
+    plain = GradedTable(
+        item_id=objects([f"q{(i * 7) % 300}" for i in range(n)]),
+        model=objects(["a", "b"])[rng.integers(0, 2, n)],
+        stated_target=stated,
+        style=np.where(np.isnan(stated), objects([""]), objects(["penalty"])).astype(object),
+        sample=(np.arange(n) // 300).astype(np.int64),
+        verdict=verdict,
+        confidence=np.full(n, math.nan),
+        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
+        answer=objects([""] * n),
+        groups={},
+    )
+    read = read_graded(write_graded(plain, tmp_path / "g.parquet"))
+    first = summarize(read, bootstrap=100, seed=1, zero_division=math.nan)
+    memo = table_memo(read)
+    assert memo is not None and {("groups", ()), ("clusters", ())} <= set(memo)
+    assert table_memo(plain) is None  # a table whose arrays can change keeps nothing
+    again = summarize(read, bootstrap=100, seed=1, zero_division=math.nan)
+    assert repr(again) == repr(first)  # the kept groups and clusters give the same rows
+    want, got = calibration_audit(plain), calibration_audit(read)
+    assert len(got) == len(want) and len(want) > 2
+    for g, w in zip(got, want, strict=True):
+        assert g.keys() == w.keys()
+        for key, value in w.items():
+            if isinstance(value, float):
+                assert math.isclose(g[key], value, rel_tol=1e-12) or (
+                    math.isnan(g[key]) and math.isnan(value)
+                ), key
+            else:
+                assert g[key] == value, key

@@ -140,3 +140,58 @@ def test_scoring_a_read_table_builds_no_text_column(tmp_path: Path) -> None:
     assert isinstance(type(picked).__dict__["model"].stored(picked), Pending)
     assert picked.model.tolist() == ["a", "b"]  # built on first read, equal to the file
     assert calibration_audit(table)[0]["n"] == 1
+
+
+def test_stated_targets_carry_codes_with_equal_numbers_merged(tmp_path: Path) -> None:
+    # -0.0 and 0.0 are one target, null and nan one closed rubric; grouping and the
+    # duplicate check take these codes instead of hashing every record's float again
+    path = _parquet(
+        tmp_path / "g.parquet",
+        {
+            "item_id": ["q1", "q2", "q3", "q4", "q5", "q6"],
+            "model": ["m"] * 6,
+            "verdict": ["correct", "incorrect", "abstained", "correct", "correct", "incorrect"],
+            "stated_target": [-0.0, 0.0, None, math.nan, 0.75, 0.0],
+        },
+    )
+    table = read_graded(path)
+    known = codes_of(table.stated_target)
+    assert known is not None
+    uniques, codes = known
+    assert len(uniques) == 3 and np.isnan(uniques).sum() == 1  # 0.0, nan, 0.75
+    np.testing.assert_array_equal(uniques[codes], table.stated_target)
+    assert table.stated_target.tolist()[:2] == [0.0, 0.0]
+    with pytest.raises(ValueError, match="read-only"):
+        table.stated_target[0] = 0.5
+    rows = summarize(table, targets=[0.0], zero_division=math.nan)
+    assert sorted((r["stated_target"], r["n"]) for r in rows if r["stated_target"] is not None) == [
+        (0.0, 3),
+        (0.75, 1),
+    ]
+
+
+def test_a_copy_of_the_targets_is_coded_as_numbers(tmp_path: Path) -> None:
+    from dontguess._util.factorize import column_coder
+
+    path = _parquet(
+        tmp_path / "g.parquet",
+        {
+            "item_id": ["q1", "q2", "q3"],
+            "model": ["m"] * 3,
+            "verdict": ["correct"] * 3,
+            "stated_target": [None, math.nan, 0.5],
+        },
+    )
+    copy = read_graded(path).stated_target.copy()  # a CodedArray without its codes
+    assert codes_of(copy) is None
+    assert len(column_coder(copy).uniques) == 2  # nan once (not one value per record)
+
+
+def test_numeric_columns_of_a_read_table_are_read_only(tmp_path: Path) -> None:
+    path = _parquet(
+        tmp_path / "g.parquet", {"item_id": ["q1"], "model": ["m"], "verdict": ["correct"]}
+    )
+    table = read_graded(path)
+    for name in ("verdict", "sample", "confidence", "stated_target"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(table, name)[0] = 0

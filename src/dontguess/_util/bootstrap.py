@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,8 +20,10 @@ __all__ = [
     "block_bounds",
     "check_n_boot",
     "cluster_counts",
+    "group_patterns",
     "group_rng",
     "percentile_interval",
+    "resample_patterns",
     "resample_totals",
 ]
 
@@ -62,20 +65,81 @@ def resample_totals(
     Returns:
         (B, k) array of resampled column totals.
     """
-    m, k = counts.shape
+    patterns, freq = _patterns(counts.astype(np.int64))
+    return resample_patterns(patterns, freq, n_boot, rng)
+
+
+def resample_patterns(
+    patterns: npt.NDArray[np.int64],
+    freq: npt.NDArray[np.int64],
+    n_boot: int,
+    rng: np.random.Generator,
+) -> npt.NDArray[np.float64]:
+    """:func:`resample_totals` of clusters given as distinct count vectors and their numbers.
+
+    Args:
+        patterns: (P, k) distinct count vectors, in the order :func:`group_patterns` gives.
+        freq: (P,) how many clusters have each.
+        n_boot: number of replicates B.
+        rng: the random generator.
+
+    Returns:
+        (B, k) array of resampled column totals.
+    """
+    m = int(freq.sum())
     if m == 0:
-        return np.zeros((n_boot, k), dtype=np.float64)
+        return np.zeros((n_boot, patterns.shape[1]), dtype=np.float64)
+    draws = rng.multinomial(m, freq / m, size=n_boot)  # (B, P) draws per pattern
+    return np.asarray(draws @ patterns, dtype=np.float64)
+
+
+def _patterns(ints: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Distinct rows of ``ints`` (sorted by their last column, then the one before, ...) and
+    how many times each occurs."""
+    m, k = ints.shape
+    if m == 0:
+        return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
     # one integer per count vector (mixed radix), so finding the distinct vectors is a 1-D sort
-    ints = counts.astype(np.int64)
     base = int(ints.max()) + 1
     if k * math.log2(base) < 62:
         code = ints @ (base ** np.arange(k, dtype=np.int64))
         _, first, freq = np.unique(code, return_index=True, return_counts=True)  # order-free
-        patterns = ints[first]
-    else:  # huge counts: compare the rows themselves
-        patterns, freq = np.unique(ints, axis=0, return_counts=True)
-    draws = rng.multinomial(m, freq / m, size=n_boot)  # (B, P) draws per pattern
-    return np.asarray(draws @ patterns, dtype=np.float64)
+        return ints[first], freq
+    patterns, freq = np.unique(ints, axis=0, return_counts=True)  # huge counts: the rows
+    return patterns, freq
+
+
+def group_patterns(
+    cluster_group: npt.NDArray[np.int64], counts: npt.NDArray[np.float64], groups: Sequence[int]
+) -> dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Per group: the distinct count vectors of its clusters and how many clusters have each.
+
+    The same as :func:`_patterns` of each group's block of clusters, counted for all groups at
+    once when the count vectors are small (one ``bincount`` over every (group, vector) cell)
+    instead of one sort per group. ``cluster_group`` must be sorted (as
+    :func:`cluster_counts` gives it).
+
+    >>> group, counts = np.array([0, 0, 0, 1]), np.array([[1, 0], [0, 1], [1, 0], [2, 0]])
+    >>> [(p.tolist(), f.tolist()) for p, f in group_patterns(group, counts, [0, 1]).values()]
+    [([[1, 0], [0, 1]], [2, 1]), ([[2, 0]], [1])]
+    """
+    ints = counts.astype(np.int64)
+    m, k = ints.shape
+    base = int(ints.max()) + 1 if m else 1
+    span = int(cluster_group.max()) + 1 if m else 0
+    cells = base**k if k * math.log2(base) < 62 else 0
+    if not cells or span * cells > 4 * m + (1 << 16):
+        blocks = block_bounds(cluster_group, groups)
+        return {int(g): _patterns(ints[blocks[int(g)]]) for g in groups}
+    code = ints @ (base ** np.arange(k, dtype=np.int64))
+    freq = np.bincount(cluster_group * cells + code, minlength=span * cells).reshape(span, cells)
+    out = {}
+    for g in map(int, groups):
+        row = freq[g] if g < span else np.zeros(0, dtype=np.int64)
+        used = np.flatnonzero(row)
+        patterns = (used[:, None] // base ** np.arange(k, dtype=np.int64)) % base
+        out[g] = (patterns.astype(np.int64), row[used].astype(np.int64))
+    return out
 
 
 def percentile_interval(
@@ -88,7 +152,7 @@ def percentile_interval(
 
 
 def cluster_counts(
-    group: npt.NDArray[np.int64],
+    group: npt.NDArray[np.integer[Any]],
     item: npt.NDArray[np.int64],
     verdict: npt.NDArray[np.int8],
     n_items: int,
@@ -99,7 +163,7 @@ def cluster_counts(
     item, so each group's clusters are one contiguous block. When the (group, item) range is
     at most a third of the records, clusters are counted densely (no sort).
     """
-    key = group * max(n_items, 1) + item
+    key = group.astype(np.int64) * max(n_items, 1) + item
     span = (int(group.max()) + 1) * max(n_items, 1) if key.size else 0
     if 3 * span <= max(key.size, 1 << 16):  # dense: count every possible cluster, keep the used
         cells = np.bincount(key * 3 + verdict, minlength=3 * span).reshape(span, 3)

@@ -22,10 +22,12 @@ __all__ = [
     "as_objects",
     "coded",
     "coded_constant",
+    "coded_numbers",
     "codes_of",
     "constant_pending",
     "equals",
     "stored_codes",
+    "table_memo",
 ]
 
 Codes = tuple[npt.NDArray[np.object_], npt.NDArray[np.integer[Any]]]
@@ -51,7 +53,7 @@ class CodedArray(np.ndarray):  # type: ignore[type-arg]
         if self._codes is not None and self._dictionary is not None and self.strides == (0,):
             codes = self._codes[index]  # a constant column stays one stored value
             if np.ndim(codes) == 1:
-                return coded_constant(self._dictionary[0], len(codes))
+                return _constant(self._dictionary[:1], len(codes))
         out = super().__getitem__(index)
         if isinstance(out, CodedArray) and self._codes is not None:
             out._dictionary, out._order = self._dictionary, self._order
@@ -151,6 +153,36 @@ def constant_pending(value: str, n: int) -> Pending:
     return Pending([value], np.broadcast_to(np.zeros(1, dtype=np.int8), (n,)), constant=True)
 
 
+def coded_numbers(uniques: npt.NDArray[Any], codes: npt.NDArray[np.integer[Any]]) -> CodedArray:
+    """The number array ``uniques[codes]`` as a read-only :class:`CodedArray`.
+
+    ``uniques`` must be distinct (nan at most once); a one-value dictionary with codes that
+    are a broadcast view (zero strides) gives a column that stores one value.
+
+    >>> col = coded_numbers(np.array([0.5, np.nan]), np.array([1, 0, 0], dtype=np.int8))
+    >>> col.tolist(), codes_of(col[1:])[1].tolist()
+    ([nan, 0.5, 0.5], [0, 0])
+    """
+    uniques = np.asarray(uniques)
+    if len(uniques) == 1 and codes.strides == (0,):
+        return _constant(uniques, len(codes))
+    out: CodedArray = uniques[codes].view(CodedArray)
+    out._dictionary, out._codes = uniques, codes
+    out._order = np.argsort(uniques, kind="stable").astype(np.int64)  # nan last
+    out.flags.writeable = False
+    return out
+
+
+def _constant(dictionary: npt.NDArray[Any], n: int) -> CodedArray:
+    """``n`` copies of ``dictionary[0]`` stored once (zero strides), with their codes."""
+    data = np.lib.stride_tricks.as_strided(dictionary[:1], shape=(n,), strides=(0,))
+    out: CodedArray = data.view(CodedArray)
+    out._dictionary, out._order = dictionary[:1], np.zeros(1, dtype=np.int64)
+    out._codes = np.broadcast_to(np.zeros(1, dtype=np.int8), (n,))
+    out.flags.writeable = False
+    return out
+
+
 class LazyColumn:
     """A table attribute that holds a :class:`Pending` column and builds it on first read.
 
@@ -185,6 +217,17 @@ def stored_codes(table: Any, name: str) -> Codes | None:
     if isinstance(value, Pending):
         return value.dictionary, value.codes
     return codes_of(value)
+
+
+def table_memo(table: Any) -> dict[Any, Any] | None:
+    """Where results derived from ``table`` (its groups, its clusters) are kept, or None.
+
+    Only a table whose columns cannot change keeps them: one read from a file
+    (:class:`dontguess.tables._codes.CodedTable`, read-only arrays); so ``score`` groups and
+    clusters the records once for the scores, the bootstrap and the audit.
+    """
+    memo = getattr(table, "_derived", None)
+    return memo if isinstance(memo, dict) else None
 
 
 def codes_of(col: Any) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.integer[Any]]] | None:

@@ -130,10 +130,15 @@ def column_coder(col: npt.NDArray[Any]) -> Coder:
     """
     if len(col) == 0:
         return Coder(np.asarray(col)[:0], _codes=np.empty(0, dtype=np.int64))
-    if isinstance(col, CodedArray) or np.asarray(col).dtype == object:
+    known = codes_of(col)  # text, or stated targets, read from a file
+    if known is not None:
+        return Coder(known[0], _codes=known[1])
+    col = np.asarray(col)  # a CodedArray that lost its codes (a copy) is a plain array
+    if col.dtype == object:
         return _object_coder(col)
-    col = np.asarray(col)
     if col.dtype.kind in "biuf":
+        if col.strides == (0,):  # one value stored once (a column the file did not have)
+            return Coder(col[:1], _codes=np.broadcast_to(np.zeros(1, dtype=np.int64), col.shape))
         return _numeric_coder(col)
     return _object_coder(col.astype(object))
 

@@ -14,12 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._util.bootstrap import cluster_counts
-from dontguess._util.coded import stored_codes
-from dontguess._util.factorize import factorize
 from dontguess._util.intervals import check_confidence_level, norm_ppf, wilson_bounds
 from dontguess.records import GradedTable
-from dontguess.scoring._summary import Groups, check_table, group_table
+from dontguess.scoring._summary import Groups, check_table, group_table, item_clusters
 
 __all__ = ["NO_ANSWERS", "calibration_audit"]
 
@@ -49,17 +46,11 @@ def _ratio_design_effect(num: F64, den: F64, group: npt.NDArray[np.int64], n_gro
 def _design_effects(table: GradedTable, groups: Groups) -> tuple[F64, F64, npt.NDArray[np.int64]]:
     """Per group: design effect of its precision and of its abstention rate, and its questions.
 
-    Clusters are the (group, item_id) pairs of graded records (:func:`cluster_counts`).
+    Clusters are the (group, item_id) pairs of graded records (:func:`item_clusters`; a
+    table read from a file has them already when its scores were bootstrapped).
     """
     n_groups = groups.counts.shape[0]
-    graded = table.verdict >= 0
-    known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
-    if known is not None:
-        item, n_items = known[1][graded].astype(np.int64), len(known[0])
-    else:
-        _, item = factorize(table.item_id[graded])
-        n_items = int(item.max()) + 1 if item.size else 0
-    cgroup, counts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
+    cgroup, counts = item_clusters(table, groups, ())
     c, i, a = counts[:, 0], counts[:, 1], counts[:, 2]
     precision = _ratio_design_effect(c, c + i, cgroup, n_groups)
     abstention = _ratio_design_effect(a, c + i + a, cgroup, n_groups)
@@ -187,13 +178,14 @@ def calibration_audit(
     """
     check_confidence_level(confidence_level)
     check_table(table)
-    open_rubric = table.take(~np.isnan(table.stated_target))
-    if len(open_rubric) == 0:
+    if np.isnan(table.stated_target).all():
         return []
-    groups = group_table(open_rubric, (), keep_cells=True)
-    deff_p, deff_a, n_questions = _design_effects(open_rubric, groups)
+    groups = group_table(table, ())  # every group; the closed-rubric ones are skipped below
+    deff_p, deff_a, n_questions = _design_effects(table, groups)
     cells: dict[tuple[str, str], list[Cell]] = {}
     for g in range(groups.counts.shape[0]):
+        if math.isnan(float(groups.labels[1][g])):
+            continue
         _, c, i, a = (int(x) for x in groups.counts[g])
         key = (str(groups.labels[0][g]), str(groups.labels[2][g]))
         one = (float(groups.labels[1][g]), c, i, a, int(n_questions[g]),

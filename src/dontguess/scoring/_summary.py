@@ -5,21 +5,21 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from dontguess._util.bootstrap import (
-    block_bounds,
     check_n_boot,
     cluster_counts,
+    group_patterns,
     group_rng,
     percentile_interval,
-    resample_totals,
+    resample_patterns,
 )
-from dontguess._util.coded import stored_codes
+from dontguess._util.coded import codes_of, stored_codes, table_memo
 from dontguess._util.factorize import (
     CHUNK,
     Coder,
@@ -41,7 +41,7 @@ from dontguess.scoring._rule import (
     verdict_counts,
 )
 
-__all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "summarize"]
+__all__ = ["DEFAULT_TARGETS", "check_table", "group_table", "item_clusters", "summarize"]
 
 DEFAULT_TARGETS = (0.0, 0.5, 0.75, 0.9)
 _ROW_KEYS = ("score_target", "penalty", "n", "n_correct", "n_incorrect", "n_abstained",
@@ -58,20 +58,17 @@ class Groups:
     columns: list[str]  # "model", "stated_target", "style", *by
     labels: list[list[Any]]  # per column, the value of each group
     counts: npt.NDArray[np.int64]  # (G, 4)
-    cell: npt.NDArray[np.int64] | None  # per record: group key * 4 + verdict + 1, if kept
     keys: npt.NDArray[np.int64]  # sorted key of each group
+    index: Callable[[], npt.NDArray[np.integer[Any]]] = field(repr=False)  # makes `inverse`
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
-    def inverse(self) -> npt.NDArray[np.int64]:
-        """Group index (row of ``counts``) of each record (needs ``keep_cells=True``)."""
-        if self.cell is None:
-            raise ValueError("group_table(..., keep_cells=True) is needed for per-record groups")
-        if self.keys.size and int(self.keys[-1]) < max(4 * self.cell.size, 1 << 16):
-            index = np.zeros(int(self.keys[-1]) + 1, dtype=np.int64)  # key -> group, no search
-            index[self.keys] = np.arange(self.keys.size)
-            out: npt.NDArray[np.int64] = index[self.cell >> 2]
-            return out
-        return np.searchsorted(self.keys, self.cell // 4).astype(np.int64)
+    def inverse(self) -> npt.NDArray[np.integer[Any]]:
+        """Group index (row of ``counts``) of each record, computed on first use."""
+        if "inverse" not in self._kept:
+            self._kept["inverse"] = self.index()
+        out: npt.NDArray[np.integer[Any]] = self._kept["inverse"]
+        return out
 
 
 def check_table(table: GradedTable) -> None:
@@ -86,19 +83,29 @@ def check_table(table: GradedTable) -> None:
     if v.size and (v.dtype.kind not in "iu" or v.min() < -1 or v.max() > 2):
         verdict_counts(v)  # raises, naming a bad code
     st = table.stated_target
-    bad = ~np.isnan(st) & ((st < 0) | (st >= 1))
+    known = codes_of(st)  # read from a file: its distinct values are enough
+    if known is not None and not _bad_targets(known[0]).any():
+        return
+    bad = _bad_targets(st)
     if bad.any():
         row = int(np.argmax(bad))
         raise ValueError(f"stated_target must be nan or in [0, 1), got {st[row]} at row {row}")
 
 
-def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = False) -> Groups:
+def _bad_targets(st: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    out: npt.NDArray[np.bool_] = ~np.isnan(st) & ((st < 0) | (st >= 1))
+    return out
+
+
+def group_table(table: GradedTable, by: Sequence[str]) -> Groups:
     """Group records by model, stated_target, style and the ``by`` group columns.
 
     Each record's cell is its group's mixed-radix key times 4 plus verdict + 1; counting cells
     with ``np.bincount`` gives every (group, verdict) count at once. Records are processed in
-    chunks (codes, cell, bincount), so no full-length temporary is made unless ``keep_cells``
-    (the bootstrap needs each record's group) or the key range is too large for dense counts.
+    chunks (codes, cell, bincount), so no full-length temporary is made unless the key range
+    is too large for dense counts; each record's group (:attr:`Groups.inverse`) is found in a
+    second chunked pass when first asked for. A table read from a file keeps its groups
+    (:func:`~dontguess._util.coded.table_memo`): the scores and the audit group it once.
     """
     reserved = {"model", "stated_target", "style", *_ROW_KEYS}
     for name in by:
@@ -107,6 +114,17 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
         if name not in table.groups:
             have = ", ".join(sorted(table.groups)) or "none"
             raise SchemaError(f"no group column {name!r} in the table (group columns: {have})")
+    memo, key = table_memo(table), ("groups", tuple(by))
+    if memo is not None and key in memo:
+        kept: Groups = memo[key]
+        return kept
+    groups = _group_table(table, by)
+    if memo is not None:
+        memo[key] = groups
+    return groups
+
+
+def _group_table(table: GradedTable, by: Sequence[str]) -> Groups:
     coders = [  # rows are sorted by label later; text columns use the reader's codes if any
         _coder(table, "model"),
         column_coder(table.stated_target),
@@ -118,19 +136,25 @@ def group_table(table: GradedTable, by: Sequence[str], *, keep_cells: bool = Fal
     if radix > _DENSE_CELLS:
         return _group_sparse(table, coders, sizes, by)
     n = len(table)
-    cells = np.empty(n, dtype=np.int64) if keep_cells else None
     dense = np.zeros(radix, dtype=np.int64)
     for lo in range(0, n, CHUNK):
         hi = min(n, lo + CHUNK)
         digits = [c.codes(lo, hi) for c in coders] + [table.verdict[lo:hi].astype(np.int64) + 1]
-        cell, _ = combine(digits, sizes, hi - lo)
-        dense += np.bincount(cell, minlength=radix)
-        if cells is not None:
-            cells[lo:hi] = cell
+        dense += np.bincount(combine(digits, sizes, hi - lo)[0], minlength=radix)
     counts_all = dense.reshape(radix // 4, 4)
     keys = np.flatnonzero(counts_all.any(axis=1))
+
+    def index() -> npt.NDArray[np.int32]:
+        lookup = np.zeros(radix // 4, dtype=np.int32)  # group key -> group
+        lookup[keys] = np.arange(keys.size, dtype=np.int32)
+        out = np.empty(n, dtype=np.int32)
+        for lo in range(0, n, CHUNK):
+            hi = min(n, lo + CHUNK)
+            out[lo:hi] = lookup[combine([c.codes(lo, hi) for c in coders], sizes[:-1], hi - lo)[0]]
+        return out
+
     parts = split_key(keys, sizes[:-1])
-    return _groups(coders, parts, counts_all[keys], cells, keys, by)
+    return _groups(coders, parts, counts_all[keys], keys, by, index)
 
 
 def _coder(table: GradedTable, name: str) -> Coder:
@@ -157,25 +181,51 @@ def _group_sparse(
         parts = [rows[:, j] for j in range(rows.shape[1])]
     inv = inv.reshape(-1).astype(np.int64)
     counts = np.bincount(inv * 4 + verdict, minlength=keys.size * 4).reshape(keys.size, 4)
-    return _groups(coders, parts, counts, keys[inv] * 4 + verdict, keys, by)
+    return _groups(coders, parts, counts, keys, by, lambda: inv)
 
 
 def _groups(
     coders: list[Coder],
     parts: list[npt.NDArray[np.int64]],
     counts: npt.NDArray[np.int64],
-    cells: npt.NDArray[np.int64] | None,
     keys: npt.NDArray[np.int64],
     by: Sequence[str],
+    index: Callable[[], npt.NDArray[np.integer[Any]]],
 ) -> Groups:
     labels = [[c.uniques[i] for i in p.tolist()] for c, p in zip(coders, parts, strict=True)]
     return Groups(
         columns=["model", "stated_target", "style", *by],
         labels=labels,
         counts=counts.astype(np.int64),
-        cell=cells,
         keys=keys,
+        index=index,
     )
+
+
+def item_clusters(
+    table: GradedTable, groups: Groups, by: Sequence[str]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Per (group, item_id) cluster of graded records: its group and its (C, I, A) counts.
+
+    Clusters come sorted by group (:func:`~dontguess._util.bootstrap.cluster_counts`);
+    ``groups`` is ``group_table(table, by)``. A table read from a file keeps them (the
+    bootstrap and the audit's design effects use the same clusters).
+    """
+    memo, key = table_memo(table), ("clusters", tuple(by))
+    if memo is not None and key in memo:
+        kept: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] = memo[key]
+        return kept
+    graded = table.verdict >= 0
+    known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
+    if known is not None:
+        item, n_items = known[1][graded].astype(np.int64), len(known[0])
+    else:
+        item = factorize(table.item_id[graded], sort=False)[1]
+        n_items = int(item.max()) + 1 if item.size else 0
+    clusters = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
+    if memo is not None:
+        memo[key] = clusters
+    return clusters
 
 
 def _score_targets(stated: float, targets: Sequence[float], all_targets: bool) -> list[float]:
@@ -208,28 +258,22 @@ def _rates(c: float, i: float, a: float, u: float) -> dict[str, float]:
 def _bootstrap_scores(
     table: GradedTable,
     groups: Groups,
+    by: Sequence[str],
     plan: list[tuple[int, list[float]]],
     n_boot: int,
     seed: int,
     level: float,
 ) -> dict[tuple[int, float], tuple[float, float]]:
     """Percentile CI of the score per (group, score target), items resampled within groups."""
-    graded = table.verdict >= 0
-    known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
-    if known is not None:
-        item, n_items = known[1][graded].astype(np.int64), len(known[0])
-    else:
-        item = factorize(table.item_id[graded], sort=False)[1]
-        n_items = int(item.max()) + 1 if item.size else 0
-    cgroup, ccounts = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
-    blocks = block_bounds(cgroup, [g for g, _ in plan])
+    cgroup, ccounts = item_clusters(table, groups, by)
+    patterns = group_patterns(cgroup, ccounts, [g for g, _ in plan])
     out: dict[tuple[int, float], tuple[float, float]] = {}
     for g, ts in plan:
-        counts = ccounts[blocks[g]]
-        if counts.shape[0] == 0:
+        vectors, freq = patterns[g]
+        if freq.size == 0:
             continue
         label = "\x1f".join(repr(col[g]) for col in groups.labels)
-        tot = resample_totals(counts, n_boot, group_rng(seed, label))  # (B, 3)
+        tot = resample_patterns(vectors, freq, n_boot, group_rng(seed, label))  # (B, 3)
         pens = np.array([t / (1 - t) for t in ts])
         scores = (tot[:, [0]] - pens[None, :] * tot[:, [1]]) / tot.sum(axis=1, keepdims=True)
         lo, hi = percentile_interval(scores, level)  # (T,)
@@ -337,13 +381,13 @@ def summarize(
     """
     ts = _check_args(targets, bootstrap, confidence_level, zero_division)
     check_table(table)
-    groups = group_table(table, by, keep_cells=bootstrap > 0)
+    groups = group_table(table, by)
     plan = [
         (g, _score_targets(float(groups.labels[1][g]), ts, all_targets))
         for g in range(groups.counts.shape[0])
     ]
     cis = (
-        _bootstrap_scores(table, groups, plan, bootstrap, seed, confidence_level)
+        _bootstrap_scores(table, groups, by, plan, bootstrap, seed, confidence_level)
         if bootstrap
         else {}
     )

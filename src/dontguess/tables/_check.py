@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dontguess._util.coded import Pending, constant_pending
+from dontguess._util.coded import CodedArray, Pending, coded_numbers, constant_pending
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
 from dontguess.tables._codes import CodedTable, encode, first_valid, show
@@ -65,8 +65,7 @@ def to_graded_table(table: Any, where: Where) -> tuple[GradedTable, Codes]:
     verdict = _verdicts(table.column("verdict"), where)
     item_id = _required_text(table, "item_id", where)
     model = _required_text(table, "model", where)
-    target = _floats(table, "stated_target", where, n)
-    _check_range(target, "stated_target", where, upper_open=True)
+    target = _targets(table, where, n)
     confidence = _floats(table, "confidence", where, n)
     _check_range(confidence, "confidence", where, upper_open=False)
     style = _styles(table, target, where, n)
@@ -173,6 +172,78 @@ def _floats(table: Any, name: str, where: Where, n: int) -> npt.NDArray[np.float
             raise where.error(row, f"{name} must be a number, got {show(column[row])}") from None
     out: npt.NDArray[np.float64] = parsed[encoded.codes]
     return out
+
+
+def _targets(table: Any, where: Where, n: int) -> CodedArray:
+    """``stated_target`` as float64 that keeps its codes (grouping and the duplicate check use
+    them); each distinct value is parsed and range-checked once."""
+    name = "stated_target"
+    if name not in table.column_names:
+        return coded_numbers(np.array([math.nan]), np.broadcast_to(np.zeros(1, np.int8), (n,)))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.column(name)
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        # safe=False: an integer beyond 2**53 rounds; the range check still catches it
+        encoded = encode(pc.cast(column, pa.float64(), safe=False), name, where, as_text=False)
+        values = np.append(_float_values(encoded.dictionary), math.nan)
+    elif pa.types.is_null(kind):
+        values, encoded = np.array([math.nan]), None
+    else:
+        values, encoded = _parsed_numbers(column, name, where)
+    codes = np.zeros(n, np.int8) if encoded is None else encoded.codes
+    uniques, codes = _distinct_numbers(values, codes)
+    bad_values = ~np.isnan(uniques) & ((uniques < 0.0) | (uniques >= 1.0) | np.isinf(uniques))
+    if bad_values.any():
+        bad = np.flatnonzero(np.isin(codes, np.flatnonzero(bad_values)))
+        if bad.size:
+            row = int(bad[0])
+            got = float(uniques[codes[row]])
+            raise where.error(row, f"{name} must be in [0, 1), got {got!r}")
+    return coded_numbers(uniques, codes)
+
+
+def _parsed_numbers(column: Any, name: str, where: Where) -> tuple[npt.NDArray[np.float64], Any]:
+    """A text (or other) column's distinct values parsed as numbers (null words: nan)."""
+    import pyarrow as pa
+
+    if pa.types.is_boolean(column.type) or pa.types.is_nested(column.type):
+        row = first_valid(column)
+        raise where.error(row, f"{name} must be a number, got {show(column[row])}")
+    encoded = encode(column, name, where)
+    words = encoded.lower_words()
+    parsed = np.empty(len(words))
+    for k, word in enumerate(words):
+        try:
+            parsed[k] = math.nan if word is None or word in _NULL_WORDS else float(word)
+        except ValueError:
+            rows = encoded.rows_with([k])
+            if not rows.size:  # a dictionary value no row uses
+                parsed[k] = math.nan
+                continue
+            row = int(rows[0])
+            raise where.error(row, f"{name} must be a number, got {show(column[row])}") from None
+    return parsed, encoded
+
+
+def _distinct_numbers(
+    values: npt.NDArray[np.float64], codes: npt.NDArray[np.integer[Any]]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.integer[Any]]]:
+    """Merge equal numbers of a dictionary (-0.0 and 0.0; every nan: one value); small codes."""
+    values = values + 0.0  # -0.0 -> 0.0
+    first: dict[float | None, int] = {}
+    remap = np.array([first.setdefault(None if v != v else v, len(first)) for v in values.tolist()])
+    if len(first) < len(values):
+        keep = np.unique(remap, return_index=True)[1]
+        values, codes = values[keep], remap.astype(np.int32)[codes]
+    if len(values) <= 127 and codes.dtype != np.int8:
+        codes = codes.astype(np.int8)
+    return values, codes
 
 
 def _float_values(column: Any) -> npt.NDArray[np.float64]:

@@ -32,7 +32,8 @@ class CodedTable(GradedTable):
     Each text column is held as its dictionary codes (:class:`Pending`) and becomes a
     read-only :class:`~dontguess._util.coded.CodedArray` the first time it is read, so scoring,
     which works on the codes (:func:`~dontguess._util.coded.stored_codes`), never builds the
-    per-record object arrays. ``take`` keeps the columns unbuilt.
+    per-record object arrays. ``take`` keeps the columns unbuilt. The columns are read-only,
+    so grouping and clustering results are kept (:func:`~dontguess._util.coded.table_memo`).
     """
 
     item_id = LazyColumn()
@@ -51,6 +52,9 @@ class CodedTable(GradedTable):
         for name, col in self.groups.items():
             if len(col) != n:
                 raise ValueError(f"group column {name!r} has {len(col)} rows, want {n}")
+        for name in ("stated_target", "sample", "verdict", "confidence"):
+            getattr(self, name).flags.writeable = False  # so results derived may be kept
+        object.__setattr__(self, "_derived", {})  # see dontguess._util.coded.table_memo
 
     def take(self, index: npt.NDArray[Any]) -> GradedTable:
         """Rows selected by a boolean mask or integer index (text columns stay unbuilt)."""
@@ -108,11 +112,14 @@ class Encoded:
         return Pending(values, self.codes, np.concatenate(([len(values) - 1], order)))
 
 
-def encode(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> Encoded:
+def encode(
+    column: Any, name: str, where: Where, *, nested_ok: bool = False, as_text: bool = True
+) -> Encoded:
     """Dictionary-encode ``column`` as text; a value that cannot be text is an error naming a row.
 
     Numbers, booleans and dates become their text; binary must be UTF-8; arrays and objects
-    become JSON text when ``nested_ok``, else are an error (see :func:`strings`).
+    become JSON text when ``nested_ok``, else are an error (see :func:`strings`). With
+    ``as_text=False`` the dictionary keeps the column's type (numbers stay numbers).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -135,7 +142,8 @@ def encode(column: Any, name: str, where: Where, *, nested_ok: bool = False) -> 
     if not chunks:
         return Encoded(pa.array([], pa.string()), np.empty(0, dtype=np.int32))
     dictionary = chunks[0].dictionary
-    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+    is_text = pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)
+    if as_text and not is_text:
         try:
             dictionary = strings(dictionary, name, where, nested_ok=nested_ok)
         except (InputError, pa.ArrowException):
