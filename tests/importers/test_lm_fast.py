@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from tests.importers.logs import lm_line, write_lm
 
-from dontguess.importers import _abstain_batch, lm_eval, read_lm_eval
+from dontguess.errors import InputError
+from dontguess.importers import _abstain_batch, _lm_fast, lm_eval, read_lm_eval
 from dontguess.importers._abstain_batch import declined_many, screen_pattern, widen
 from dontguess.importers._common import declined
 from dontguess.records import GradedTable
@@ -30,7 +31,7 @@ TEXTS = [
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> tuple[GradedTable, ...]:
     fast = read_lm_eval(path, **kw)
     with monkeypatch.context() as m:
-        m.setattr(lm_eval, "read_columns", lambda _path: None)
+        m.setattr(lm_eval, "read_fast", lambda *_a, **_k: None)
         slow = read_lm_eval(path, **kw)
     return fast, slow
 
@@ -68,10 +69,8 @@ def test_shared_lm_eval_logs_both_readers(
 
 
 def test_screen_rules_out_working_that_only_has_a_gate_word() -> None:
-    import pyarrow as pa
-
     texts = ["We need 3 more.\n#### 3", "It would not fit, so 4.", "I don't know."]
-    assert _abstain_batch._screen(pa.array(texts)).tolist() == [False, False, True]
+    assert _abstain_batch._screen(texts).tolist() == [False, False, True]
 
 
 def test_widen_keeps_boundaries_and_drops_lookarounds() -> None:
@@ -131,3 +130,75 @@ def test_other_shapes_fall_back_to_the_line_reader(
 ) -> None:
     path = write_lm(tmp_path, [lm_line(0, 1.0), second])
     _same(*_both(path, monkeypatch))
+
+
+def _outcome(path: Path, monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> Any:
+    """The records read, or the error message (the fast reader, or only the line reader)."""
+    with monkeypatch.context() as m:
+        if not fast:
+            m.setattr(lm_eval, "read_fast", lambda *_a, **_k: None)
+        try:
+            return read_lm_eval(path)
+        except InputError as exc:
+            return str(exc)
+
+
+def _line(n: int, **changes: Any) -> bytes:
+    return json.dumps({**lm_line(n, float(n % 2)), **changes}).encode()
+
+
+_GOOD = [_line(0), _line(1), _line(2)]
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"\n".join(_GOOD), None),  # no newline at the end
+        (b"\r\n".join(_GOOD) + b"\r\n", None),
+        (b"\n\n".join(_GOOD) + b"\n \t\n", None),  # blank lines are skipped
+        (b"\n".join(b"  " + g + b" " for g in _GOOD) + b"\n", None),
+        (_GOOD[0] + b" " + _GOOD[1] + b"\n" + _GOOD[2] + b"\n", ":1: invalid JSON"),
+        (_GOOD[0] + b"\n" + _GOOD[1][:-1] + b"\n}\n", ":2: invalid JSON"),  # across lines
+        (b"\xef\xbb\xbf" + b"\n".join(_GOOD), None),  # a byte-order mark
+        (b"\n".join([*_GOOD, _line(3, doc="[" * 201 + "]" * 201)]), None),  # a string
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"[" * 198 + b"]" * 198)]), None),
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"[" * 199 + b"]" * 199)]), ":4: JSON nests"),
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b'"\xff"')]), ":4: JSON is not UTF-8"),
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"1" * 5000)]), None),  # over 4300 digits
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"[-0.5e-7, true, null, {}]")]), None),
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"NaN")]), None),
+        (b"\n".join([*_GOOD, _line(3, exact_match=1e400)]), None),  # inf
+        (b"\n".join([*_GOOD, _line(3, exact_match=10**400)]), None),  # no float
+        (b"\n".join([*_GOOD, _line(3).replace(b'"?"', b'"\\ud800"')]), None),
+        (b"\n".join([*_GOOD, _line(3, doc_id=True)]), None),
+        (b"\n".join([*_GOOD, _line(3, doc_id=2**70)]), None),
+        (b"\n".join([*_GOOD, _line(3, resps=[["I don't know"], ["x"]])]), None),
+        (b"\n".join([*_GOOD, _line(3, resps=None)]), None),
+        (b"\n".join([*_GOOD, _line(3, filtered_resps=None, resps=[])]), None),
+    ],
+    ids=["no-final-newline", "crlf", "blank-lines", "spaces", "two-on-a-line", "across-lines",
+         "bom", "brackets-in-text", "depth-200", "depth-201", "bad-utf8", "huge-int", "values",
+         "nan", "inf", "huge-metric", "lone-surrogate", "bool-id", "big-id", "two-responses", "null-resps",
+         "no-responses"],
+)  # fmt: skip
+def test_the_fast_reader_accepts_and_refuses_what_the_line_reader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, error: str | None
+) -> None:
+    path = write_lm(tmp_path, [])
+    path.write_bytes(content)
+    fast, slow = (_outcome(path, monkeypatch, fast=f) for f in (True, False))
+    if error is None:
+        assert isinstance(slow, GradedTable), slow
+        _same(fast, slow)
+    else:
+        assert isinstance(slow, str) and error in slow, slow
+        assert fast == slow
+
+
+def test_the_fast_reader_reads_a_file_of_the_common_shape_alone(tmp_path: Path) -> None:
+    lines = [b"\n".join(_GOOD), b"\r\n".join(_GOOD), b"\n\n".join(_GOOD) + b"\n"]
+    lines += [b"\n".join([*_GOOD, _line(3).replace(b'"?"', b"[" * 198 + b"]" * 198)])]
+    for content in lines:
+        path = write_lm(tmp_path, [])
+        path.write_bytes(content)
+        assert _lm_fast.read_columns(path) is not None, content[-40:]

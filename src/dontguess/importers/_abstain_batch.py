@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -175,7 +176,37 @@ def screen_pattern() -> dict[str, str] | None:
     return {k: p for k, p in widened.items() if p is not None}
 
 
-def _screen(distinct: Any) -> npt.NDArray[np.bool_]:
+def _either(*patterns: str) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _arrow_strings(texts: Sequence[str]) -> Any:
+    """An Arrow string array of ``texts``, built from one buffer.
+
+    (``pa.array`` of a list, ``take`` and ``to_numpy`` of a result would import pandas:
+    0.2 s of a command's start-up.) A lone surrogate is kept as its bytes: such a text is
+    not ASCII, so the detector reads it.
+    """
+    import pyarrow as pa
+
+    data = [t.encode("utf-8", "surrogatepass") for t in texts]
+    offsets = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, data), np.int64, len(data)), out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
+
+
+def _bools(array: Any) -> npt.NDArray[np.bool_]:
+    """A boolean Arrow array without nulls as a numpy array (its bitmap unpacked)."""
+    if len(array) == 0:
+        return np.zeros(0, dtype=bool)
+    assert array.null_count == 0, "the screen's inputs have no nulls"
+    bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
+    out: npt.NDArray[np.bool_] = bits[array.offset : array.offset + len(array)].astype(bool)
+    return out
+
+
+def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
     """Which distinct texts the detector must read.
 
     The detector calls a reply an abstention only when one of its clauses is a hedge
@@ -184,6 +215,9 @@ def _screen(distinct: Any) -> npt.NDArray[np.bool_]:
     piece of the folded text, so a text none of these (widened) patterns find in is no
     abstention. Except: non-ASCII texts, and texts with a double quote (the detector
     blanks quoted parts, which can join words), are always read.
+
+    One pass finds the texts with a hedge, an apology, a gate word or a double quote;
+    every text that can be read has one, and only those are searched for the rest.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -191,19 +225,28 @@ def _screen(distinct: Any) -> npt.NDArray[np.bool_]:
     patterns = screen_pattern()
     if patterns is None or len(distinct) == 0:
         return np.ones(len(distinct), dtype=bool)
-    folded = pc.ascii_lower(pc.replace_substring(distinct, "*", ""))
+    texts = _arrow_strings(distinct)
+    folded = pc.ascii_lower(pc.replace_substring(texts, "*", ""))
+    read = ~_bools(pc.string_is_ascii(texts))
     try:
-        found = {k: pc.match_substring_regex(folded, p) for k, p in patterns.items()}
+        some = pc.match_substring_regex(
+            folded, _either(patterns["hedge"], patterns["apology"], patterns["gate"], '"')
+        )
+        part = folded.filter(some)
+        # a text found here without a hedge, an apology or a quote has a gate word, so it
+        # is read when a whole-reply or abstain phrase is found in it too
+        hit = pc.or_(
+            pc.match_substring_regex(part, _either(patterns["hedge"], patterns["apology"], '"')),
+            pc.match_substring_regex(part, _either(patterns["whole"], patterns["abstain"])),
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return np.ones(len(distinct), dtype=bool)  # RE2 refused one: read every text
-    abstain = pc.and_(found["gate"], pc.or_(found["whole"], found["abstain"]))
-    hit = pc.or_(pc.or_(found["hedge"], found["apology"]), abstain)
-    always = pc.or_(pc.invert(pc.string_is_ascii(distinct)), pc.match_substring(distinct, '"'))
-    return np.asarray(pc.or_(hit, always).to_numpy(zero_copy_only=False), dtype=bool)
+    read[np.flatnonzero(_bools(some))] |= _bools(hit)
+    return read
 
 
-def declined_many(texts: Any) -> npt.NDArray[np.bool_]:
-    """``declined(text)`` for each text (a sequence of str / None, or an Arrow string array).
+def declined_many(texts: Sequence[str | None]) -> npt.NDArray[np.bool_]:
+    """``declined(text)`` for each text (None: no text, not declined).
 
     See the module docstring for how it is kept fast: each distinct text is screened once,
     and only those the screen cannot rule out are read by the detector.
@@ -211,17 +254,13 @@ def declined_many(texts: Any) -> npt.NDArray[np.bool_]:
     >>> declined_many(["I don't know.", "Paris", None, "", "#### 42"]).tolist()
     [True, False, False, False, False]
     """
-    import pyarrow as pa
-
-    if not isinstance(texts, pa.Array | pa.ChunkedArray):
-        texts = pa.array(list(texts), type=pa.string())
-    encoded = texts.dictionary_encode()
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    distinct = encoded.dictionary
-    verdict = np.zeros(len(distinct) + 1, dtype=bool)  # the last slot: no text → False
-    for i in np.flatnonzero(_screen(distinct)):
-        verdict[i] = declined(distinct[int(i)].as_py())
-    codes = encoded.indices.fill_null(len(distinct)).to_numpy(zero_copy_only=False)
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (-1 if t is None else index.setdefault(t, len(index)) for t in texts), np.int64, len(texts)
+    )
+    distinct = list(index)
+    verdict = np.zeros(len(distinct) + 1, dtype=bool)  # the last slot (code -1): no text
+    for i in np.flatnonzero(_screen(distinct)).tolist():
+        verdict[i] = declined(distinct[i])
     out: npt.NDArray[np.bool_] = verdict[codes]
     return out

@@ -38,6 +38,7 @@ __all__ = [
     "check_size",
     "check_threshold",
     "declined",
+    "depth_ok",
     "fmt_score",
     "load_json",
     "max_log_bytes",
@@ -94,7 +95,7 @@ def check_size(path: Path) -> int:
     return size
 
 
-def _depth_ok(data: bytes) -> bool:
+def depth_ok(data: bytes) -> bool:
     """Whether brackets outside strings nest at most :data:`MAX_JSON_DEPTH` deep (fast scan)."""
     if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
         return True
@@ -127,15 +128,33 @@ def load_json(data: bytes, where: str, *, line: int | None = None, what: str = "
         raise InputError(
             f"{what} is not UTF-8 text (bad byte at offset {exc.start})", path=where, line=line
         ) from None
-    if not _depth_ok(data):
+    if not depth_ok(data):
         raise InputError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels", path=where, line=line)
     try:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # an integer too long for int(): read again, keeping it as a float
+            return json.loads(text, parse_int=_int)
     except json.JSONDecodeError as exc:
         at = f" (line {exc.lineno}, column {exc.colno})" if line is None else ""
         raise InputError(f"invalid {what}: {exc.msg}{at}", path=where, line=line) from None
     except RecursionError:
         raise InputError(f"{what} nests too deeply", path=where, line=line) from None
+
+
+def _int(digits: str) -> int | float:
+    """A JSON integer; one too long for ``int`` (over 4300 digits) becomes a float, as a
+    typed JSON decoder would skip it rather than refuse the file.
+
+    >>> _int("12"), _int("9" * 5000)
+    (12, inf)
+    """
+    try:
+        return int(digits)
+    except ValueError:  # sys.get_int_max_str_digits() exceeded
+        return float(digits)
 
 
 def check_threshold(threshold: float | None) -> float | None:

@@ -23,17 +23,18 @@ Each line is one document: ``doc_id``, ``doc``, ``target``, ``arguments``, ``res
 Some writers store ``doc``, ``arguments`` and ``resps`` as Python ``repr`` text; those are
 read with :func:`ast.literal_eval` (bounded in size).
 
-A file whose lines all have the first line's shape is read as columns
-(:mod:`dontguess.importers._lm_fast`, same records, much faster); any other file, and any
-file with a problem, is read line by line here, which names the line at fault.
+A file whose lines all have the first line's shape is read by a typed decoder that builds
+only the fields used (:mod:`dontguess.importers._lm_fast` and ``_lm_table``: the same
+records, several times faster); any other file, and any file with a problem, is read line
+by line here, which names the line at fault.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ from dontguess.importers._common import (
     load_json,
     score_verdict,
 )
-from dontguess.importers._lm_fast import read_columns, to_table
+from dontguess.importers._lm_fast import LINE_LIMIT, LOGLIKELIHOOD, choice, generation
+from dontguess.importers._lm_table import read_fast
 from dontguess.importers.inspect_log import grade_value
 from dontguess.records import UNGRADED_CODE, GradedTable
 
@@ -61,10 +63,8 @@ _STRUCTURAL = frozenset(
      "doc_hash", "prompt_hash", "target_hash"]
 )  # fmt: skip
 _STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?)$")
-_LOGLIKELIHOOD = frozenset(["multiple_choice", "loglikelihood", "loglikelihood_rolling"])
+_FLOAT_MAX = sys.float_info.max
 _LETTERS = ("C", "I", "N", None)  # verdict letters; None: the task left it ungraded
-_LINE_LIMIT = 256 << 20
-_REPR_LIMIT = 64 << 20
 
 
 def task_and_stamp(path: Path) -> tuple[str, str | None]:
@@ -132,13 +132,13 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     with path.open("rb") as fh:
         lineno = 0
         while True:
-            raw = fh.readline(_LINE_LIMIT + 1)
+            raw = fh.readline(LINE_LIMIT + 1)
             if not raw:
                 return
             lineno += 1
-            if len(raw) > _LINE_LIMIT:
+            if len(raw) > LINE_LIMIT:
                 raise InputError(
-                    f"line longer than {_LINE_LIMIT >> 20} MiB", path=str(path), line=lineno
+                    f"line longer than {LINE_LIMIT >> 20} MiB", path=str(path), line=lineno
                 )
             if not raw.strip():
                 continue
@@ -150,40 +150,6 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     line=lineno,
                 )
             yield lineno, obj
-
-
-def _unrepr(value: Any) -> Any:
-    """Values some writers store as Python ``repr`` text, parsed back when possible."""
-    if isinstance(value, str) and value[:1] in "[{(" and len(value) <= _REPR_LIMIT:
-        try:
-            return ast.literal_eval(value)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            return value
-    return value
-
-
-def _generation(resps: Any) -> str | None:
-    """The first generated text of ``resps`` (``[[text, ...], ...]``), None if not generated."""
-    resps = _unrepr(resps)
-    first = resps[0] if isinstance(resps, list | tuple) and resps else None
-    if isinstance(first, list | tuple) and first:
-        first = first[0]
-    return first if isinstance(first, str) else None
-
-
-def _choice(filtered: Any) -> str:
-    """``choice k`` for the option with the highest log-likelihood, or ``""``."""
-    filtered = _unrepr(filtered)
-    scores = []
-    for option in filtered if isinstance(filtered, list | tuple) else ():
-        value = option[0] if isinstance(option, list | tuple) and option else option
-        try:
-            scores.append(float(value))
-        except (TypeError, ValueError):
-            return ""
-    if not scores:
-        return ""
-    return f"choice {max(range(len(scores)), key=scores.__getitem__)}"
 
 
 def _metrics(row: dict[str, Any]) -> list[str]:
@@ -200,6 +166,8 @@ def _metrics(row: dict[str, Any]) -> list[str]:
 def _value(raw: Any) -> float | None:
     if isinstance(raw, bool):
         return 1.0 if raw else 0.0
+    if isinstance(raw, int) and abs(raw) > _FLOAT_MAX:
+        return None  # float() would overflow
     if isinstance(raw, int | float) and math.isfinite(raw):
         return float(raw)
     return None
@@ -231,9 +199,10 @@ def read_lm_eval(path: str | Path, *, partial_threshold: float | None = None) ->
         _refuse_results(path)
     task, stamp = task_and_stamp(path)
     info = _results(path, task, stamp)
-    columns = read_columns(path)  # the common shape, read as columns (None: read line by line)
-    if columns is not None:
-        return to_table(columns, task=task, info=info, threshold=threshold, choice=_choice)
+    # the common shape, read as columns (None: read line by line, naming any line at fault)
+    table = read_fast(path, task=task, info=info, threshold=threshold)
+    if table is not None:
+        return table
     rows = list(_lines(path))
     if not rows:
         raise InputError("no samples (the file holds only blank lines)", path=str(path))
@@ -264,10 +233,10 @@ def _add_row(
             path=str(path),
             line=lineno,
         )
-    text = _generation(row.get("resps"))
+    text = generation(row.get("resps"))
     output_type = info.get("output_type") or ("generate_until" if text is not None else "")
-    loglik = output_type in _LOGLIKELIHOOD or (not output_type and text is None)
-    answer = _choice(row.get("filtered_resps")) if loglik else (text or "")
+    loglik = output_type in LOGLIKELIHOOD or (not output_type and text is None)
+    answer = choice(row.get("filtered_resps")) if loglik else (text or "")
     said_idk = not loglik and declined(text)
     filt = str(row.get("filter", "none"))
     model = info.get("model", "unknown")
