@@ -55,7 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.format in ("lm-eval", "inspect", "simple-evals", "log"):
         from dontguess.importers import read_logs
 
-        table = read_logs(args.paths, fmt=None if args.format == "log" else args.format)
+        fmt = None if args.format == "log" else args.format
+        table = read_logs(args.paths, fmt=fmt, allow_duplicates=True)  # score checks repeats
     elif args.format == "simple-evals-ru":
         table = from_simple_evals_ru(args.paths)
     else:

@@ -155,7 +155,12 @@ def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     if fmt is not None or threshold is not None:
         from dontguess.importers import read_logs
 
-        table = read_logs(args.paths, fmt=fmt, partial_threshold=threshold)
+        table = read_logs(
+            args.paths,
+            fmt=fmt,
+            partial_threshold=threshold,
+            allow_duplicates=args.allow_duplicates,
+        )
     else:
         table = read_graded(args.paths, allow_duplicates=args.allow_duplicates)
     for path in map(Path, args.paths):

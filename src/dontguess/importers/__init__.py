@@ -79,11 +79,30 @@ def read_log(
 
 
 def read_logs(
-    paths: Sequence[str | Path], *, fmt: str | None = None, partial_threshold: float | None = None
+    paths: Sequence[str | Path],
+    *,
+    fmt: str | None = None,
+    partial_threshold: float | None = None,
+    allow_duplicates: bool = False,
 ) -> GradedTable:
-    """Read several logs (see :func:`read_log`) and concatenate their records."""
+    """Read several logs (see :func:`read_log`) and concatenate their records.
+
+    Args:
+        paths: the log files.
+        fmt: the format of every file (None: detected per file).
+        partial_threshold: see :func:`read_log`.
+        allow_duplicates: keep a record whose (item_id, model, condition, sample) repeats
+            one read before for the same benchmark (each copy is then counted); by default
+            that is an error naming the file and row of both copies, as for
+            :func:`dontguess.tables.read_graded`.
+    """
+    from dontguess.importers._keys import check_repeats
     from dontguess.tables._concat import concat_graded
 
     if not paths:
         raise InputError("no log files given")
-    return concat_graded([read_log(p, fmt=fmt, partial_threshold=partial_threshold) for p in paths])
+    parts = [(str(p), read_log(p, fmt=fmt, partial_threshold=partial_threshold)) for p in paths]
+    table = concat_graded([t for _, t in parts])
+    if not allow_duplicates:
+        check_repeats(table, parts)
+    return table

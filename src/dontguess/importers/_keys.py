@@ -7,6 +7,7 @@ duplicate check of ``score``, ``report`` and ``audit`` keys records by both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from dontguess._util.factorize import factorize
 from dontguess.records import GradedTable
 
-__all__ = ["benchmark_items"]
+__all__ = ["benchmark_items", "check_repeats"]
 
 
 def benchmark_items(table: GradedTable) -> tuple[list[Any], Any]:
@@ -29,3 +30,25 @@ def benchmark_items(table: GradedTable) -> tuple[list[Any], Any]:
     benches, bench_codes = factorize(bench, sort=False)
     pairs, codes = np.unique(bench_codes * len(items) + item_codes, return_inverse=True)
     return [(benches[k // len(items)], items[k % len(items)]) for k in pairs.tolist()], codes
+
+
+def check_repeats(table: GradedTable, parts: Sequence[tuple[str, GradedTable]]) -> None:
+    """Refuse a record whose (item_id, model, condition, sample) repeats within a benchmark.
+
+    ``table`` is the files' records concatenated in ``parts`` order (file name, records).
+    The same check as ``read_graded`` makes on logs it detects, so ``--from`` keeps it.
+
+    Raises:
+        InputError: naming the file and row of the later copy and of the first.
+    """
+    from dontguess.tables._io import Where
+    from dontguess.tables._unique import Codes, Source, check_unique
+
+    sources, start = [], 0
+    for name, part in parts:
+        models, model_codes = factorize(part.model, sort=False)
+        items, item_codes = benchmark_items(part)
+        codes = Codes(items, item_codes, list(models), model_codes)
+        sources.append(Source(Where(name, None), start, start + len(part), codes))
+        start += len(part)
+    check_unique(table, sources)
