@@ -263,3 +263,98 @@ def test_refusal_shapes_from_real_misses(text: str) -> None:
 @pytest.mark.parametrize("text", ATTEMPT_SHAPES)
 def test_attempt_shapes_stay_answers(text: str) -> None:
     assert detect_abstention(text) is False
+
+
+# Read against the gold answers (what a grader knows): (reply, golds, question, abstains).
+GOLD_SHAPES = [
+    # a refusal, then a clause whose only new content is a number: no answer to a name
+    ("Nemám přesné informace, ale bylo to v roce 1987.", ("Karel Čapek",), "", True),
+    # ... but a year is the kind of value a year gold asks for: a hedged wrong answer
+    ("Nemám přesné informace, ale bylo to v roce 1987.", ("1990",), "", False),
+    # ... or a hedged right one
+    ("Nemám přesné informace, ale bylo to v roce 1990.", ("1990",), "", False),
+    # a refusal, then related facts without a year: nothing can answer a year gold
+    (
+        "I couldn't find the year the club was founded. However, it is located in the "
+        "north of the region and plays in the second division.",
+        ("1967",),
+        "",
+        True,
+    ),
+    # a refusal and a guess that names no date: no answer to a date gold
+    (
+        "Přesné datum založení obce není jasné. Obec byla pravděpodobně založena během "
+        "koloniálního období.",
+        ("28. listopadu 1968",),
+        "",
+        True,
+    ),
+    # the same guess could name the answer to a text gold: an attempt
+    (
+        "Přesné informace o zakladateli obce nejsou jasné. Obec pravděpodobně založili "
+        "španělští dobyvatelé.",
+        ("Juan Rodríguez Parra",),
+        "",
+        False,
+    ),
+    # a statement before the refusal is read strictly: "released" is new content there
+    (
+        "The album was released in 2013. Unfortunately, I cannot determine who designed its cover.",
+        ("Kerem Beyit",),
+        "Who designed the cover of the album?",
+        False,
+    ),
+    # a number the question states is no answer to a date ("Albert Hamm (1860-1891)")
+    (
+        "I cannot say when the race took place. The rower (1860-1891) raced on the river.",
+        ("August 1st, 1880",),
+        "When did the rower (1860-1891) first race?",
+        True,
+    ),
+    # a year is no count: "in 2008" cannot answer "how many votes"
+    (
+        "I cannot find the exact number of votes. However, he was elected president in 2008.",
+        ("66 votes",),
+        "How many votes did he get?",
+        True,
+    ),
+    # another count is a hedged wrong answer
+    (
+        "I cannot find the exact number of votes. However, he got about 70 votes.",
+        ("66 votes",),
+        "How many votes did he get?",
+        False,
+    ),
+    # a statement naming someone before a hedge is an answer, not a related fact
+    (
+        "Janek Novák was the mayor from 1971 to 1976, though details of his term are not known.",
+        ("Rajendra Suwal",),
+        "Who was the mayor from 1971 to 1976?",
+        False,
+    ),
+    # a bare candidate after a refusal is an answer
+    ("I don't know. Paris.", ("Lyon",), "", False),
+    # no refusal clause at all: the golds add nothing
+    ("The town lies on a river.", ("1850",), "", False),
+]
+
+
+@pytest.mark.parametrize(("text", "golds", "question", "abstains"), GOLD_SHAPES)
+def test_gold_aware_reading(
+    text: str, golds: tuple[str, ...], question: str, abstains: bool
+) -> None:
+    assert detect_abstention(text, golds, question=question) is abstains
+
+
+@pytest.mark.parametrize("text", REFUSAL_SHAPES + ATTEMPT_SHAPES)
+def test_golds_never_undo_a_text_only_abstention(text: str) -> None:
+    alone = detect_abstention(text)
+    assert detect_abstention(text, None) is alone and detect_abstention(text, ()) is alone
+    if alone:
+        assert detect_abstention(text, ("1990",)) and detect_abstention(text, ("Karel Čapek",))
+
+
+def test_gold_aware_shapes_are_answers_by_text_alone() -> None:
+    """The shapes the golds decide are all answers by the text alone (the old reading)."""
+    gained = [text for text, _, _, abstains in GOLD_SHAPES if abstains]
+    assert gained and not any(detect_abstention(text) for text in gained)

