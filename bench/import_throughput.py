@@ -22,8 +22,16 @@ Then, --repeat times in turn (the order rotates each round):
 * ``baseline-proc`` / ``cli``: the same two as whole Python processes: the baseline as a
   script, and ``dontguess score FILE --format json --bootstrap 0``.
 
-Prints medians, the ratios baseline / dontguess, and the load average; checks that both
-sides counted the same correct answers (among those dontguess did not call abstained).
+Each run is timed by the wall clock and by its CPU time (in-process: ``time.process_time``;
+a process: user + system of all its threads, from ``os.wait4``), which a busy shared
+machine disturbs less. Prints medians, the ratios baseline / dontguess of both, and the
+load average; checks that both sides counted the same correct answers (among those
+dontguess did not call abstained).
+
+Bytecode: an installed package has its modules compiled; a source checkout run with
+``PYTHONDONTWRITEBYTECODE=1`` would compile dontguess's modules in every process. So the
+processes run with a bytecode cache of their own (``PYTHONPYCACHEPREFIX`` in the temporary
+folder), and each runs once untimed first.
 
     .venv/bin/python bench/import_throughput.py --n 100000 --repeat 3
     .venv/bin/python bench/import_throughput.py --n 100000 --repeat 3 --kind loglik
@@ -237,10 +245,33 @@ def _dontguess(path: Path) -> Any:
     return table, dontguess.score(table, targets=TARGETS)
 
 
-def _time(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def _time(fn: Callable[[], Any]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``fn()`` in this process."""
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _child_env(cache: Path) -> dict[str, str]:
+    """The environment of the timed processes: bytecode cached under ``cache``."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def _process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, all threads) of one process."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=out, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status):
+            out.seek(0)
+            tail = out.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{command[:3]} failed: {tail}")
+        return wall, usage.ru_utime + usage.ru_stime
 
 
 def _check(path: Path, base: dict[str, Any], table: Any) -> str:
@@ -294,33 +325,41 @@ def main() -> None:
             return
         script = folder / "baseline.py"
         script.write_text(BASELINE)
-        cli = [str(Path(sys.executable).with_name("dontguess")), "score", str(path),
+        cli = [sys.executable, "-m", "dontguess", "score", str(path),
                "--format", "json", "--bootstrap", "0"]  # fmt: skip
-        runs: dict[str, Callable[[], Any]] = {
-            "baseline": lambda: baseline(path),
-            "dontguess": lambda: _dontguess(path),
+        env = _child_env(folder / "pycache")
+        runs: dict[str, Callable[[], tuple[float, float]]] = {
+            "baseline": lambda: _time(lambda: baseline(path)),
+            "dontguess": lambda: _time(lambda: _dontguess(path)),
         }
         if not args.no_proc:
-            runs["baseline-proc"] = lambda: subprocess.run(
-                [sys.executable, str(script), str(path)], check=True, capture_output=True
-            )
-            runs["cli"] = lambda: subprocess.run(cli, check=True, capture_output=True)
+            runs["baseline-proc"] = lambda: _process([sys.executable, str(script), str(path)], env)
+            runs["cli"] = lambda: _process(cli, env)
+            for name in ("baseline-proc", "cli"):
+                runs[name]()  # untimed: fills the bytecode cache
         print(_check(path, baseline(path), _dontguess(path)[0]))  # also warms both
-        times: dict[str, list[float]] = {k: [] for k in runs}
-        names = list(runs)
-        for r in range(args.repeat):
-            for name in names[r % len(names) :] + names[: r % len(names)]:
-                times[name].append(_time(runs[name]))
-        med = {k: statistics.median(v) for k, v in times.items()}
-        for k, v in times.items():
-            print(f"{k:>14}: median {med[k]:6.2f} s  ({', '.join(f'{x:.2f}' for x in v)})")
-        print(f"ratio in-process  baseline / dontguess = {med['baseline'] / med['dontguess']:.2f}")
-        if not args.no_proc:
-            print(
-                f"ratio whole-process baseline / cli    = {med['baseline-proc'] / med['cli']:.2f}"
-            )
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
-              f"python {sys.version.split()[0]}")  # fmt: skip
+        _report(runs, args.repeat)
+
+
+def _report(runs: dict[str, Callable[[], tuple[float, float]]], repeat: int) -> None:
+    """Run each ``repeat`` times in rotating order; print medians, ratios and the load."""
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+    names = list(runs)
+    for r in range(repeat):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            times[name].append(runs[name]())
+    wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+    for k, v in times.items():
+        each = ", ".join(f"{w:.2f}" for w, _ in v)
+        print(f"{k:>14}: median {wall[k]:6.2f} s wall ({each}); {cpu[k]:6.2f} s CPU")
+    pairs = [("in-process   ", "baseline", "dontguess"), ("whole-process", "baseline-proc", "cli")]
+    for label, base, ours in pairs:
+        if ours in times:
+            print(f"ratio {label} {base} / {ours}: wall {wall[base] / wall[ours]:.2f}, "
+                  f"CPU {cpu[base] / cpu[ours]:.2f}")  # fmt: skip
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+          f"python {sys.version.split()[0]}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -178,8 +178,8 @@ _GOOD = [_line(0), _line(1), _line(2)]
     ],
     ids=["no-final-newline", "crlf", "blank-lines", "spaces", "two-on-a-line", "across-lines",
          "bom", "brackets-in-text", "depth-200", "depth-201", "bad-utf8", "huge-int", "values",
-         "nan", "inf", "huge-metric", "lone-surrogate", "bool-id", "big-id", "two-responses", "null-resps",
-         "no-responses"],
+         "nan", "inf", "huge-metric", "lone-surrogate", "bool-id", "big-id", "two-responses",
+         "null-resps", "no-responses"],
 )  # fmt: skip
 def test_the_fast_reader_accepts_and_refuses_what_the_line_reader_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, error: str | None

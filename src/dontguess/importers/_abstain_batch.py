@@ -222,8 +222,10 @@ def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if len(distinct) == 0:
+        return np.zeros(0, dtype=bool)  # (and the detector's patterns are not compiled)
     patterns = screen_pattern()
-    if patterns is None or len(distinct) == 0:
+    if patterns is None:
         return np.ones(len(distinct), dtype=bool)
     texts = _arrow_strings(distinct)
     folded = pc.ascii_lower(pc.replace_substring(texts, "*", ""))

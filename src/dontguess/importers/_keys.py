@@ -28,6 +28,8 @@ def benchmark_items(table: GradedTable) -> tuple[list[Any], Any]:
     if bench is None:
         return [("", i) for i in items], item_codes
     benches, bench_codes = factorize(bench, sort=False)
+    if len(benches) == 1:  # one benchmark (one log): the item codes are the pair codes
+        return [(benches[0], i) for i in items], item_codes
     pairs, codes = np.unique(bench_codes * len(items) + item_codes, return_inverse=True)
     return [(benches[k // len(items)], items[k % len(items)]) for k in pairs.tolist()], codes
 
