@@ -104,8 +104,30 @@ def test_columnar_reader_is_used_and_agrees(
         [{**lm_line(i, 0.0, text="I don't know."), "doc_id": f"d{i}"} for i in range(3)],
         [{**lm_line(i, 1.0), "metrics": ["exact_match", "f1"], "f1": 0.25} for i in range(3)],
         [{**lm_line(0, 1.0), "resps": [[]]}, {**lm_line(1, 0.0), "resps": []}],
+        [
+            {**lm_line(i, 1.0, loglik=True), "filtered_resps": f}
+            for i, f in enumerate(
+                [
+                    [["-1", "F"], ["-1", "T"]],
+                    [["nan", "F"], ["-2", "T"]],
+                    [["-3", "F"], ["nan", "T"]],
+                    [["x", "F"], ["-1", "T"]],
+                    [[], ["-1", "T"]],
+                    [["-1", "F"]],
+                    "[['-1', 'F']]",
+                    [["1_0", "F"], [" -1 ", "T"]],
+                    [[True, "F"], [0.5, "T"]],
+                    None,
+                    [],
+                ]
+            )
+        ],
+        [
+            {**lm_line(i, 1.0, loglik=True), "filtered_resps": [[a, "F"], [b, "T"]]}
+            for i, (a, b) in enumerate([("-9", "-1"), ("-1", "-1"), ("-1", "nan"), ("-0.0", "0")])
+        ],
     ],
-    ids=["loglik", "filters", "text-ids", "two-metrics", "empty-resps"],
+    ids=["loglik", "filters", "text-ids", "two-metrics", "empty-resps", "choices", "argmax"],
 )
 def test_shapes_agree_with_the_line_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[dict[str, Any]]

@@ -95,10 +95,33 @@ def _answers(
     answers = _obj([t or "" for t in texts])
     if loglik.any():
         filtered = cols.filtered if cols.filtered is not None else [None] * n
-        for i in np.flatnonzero(loglik).tolist():
-            answers[i] = choice(filtered[i])
+        at = np.flatnonzero(loglik)
+        answers[at] = _choices([filtered[i] for i in at.tolist()])
         texts = [None if ll else t for ll, t in zip(loglik.tolist(), texts, strict=True)]
     return answers, loglik, declined_many(texts)
+
+
+def _choices(filtered: list[Any]) -> npt.NDArray[np.object_]:
+    """:func:`choice` of each line, vectorised when every line lists the same number of
+    ``[log-likelihood, is-greedy]`` options (a line with a NaN, or anything else, is read by
+    :func:`choice` itself, whose first-maximum rule NaN would break in ``argmax``).
+
+    >>> _choices([[["-1.5", "False"], ["-0.5", "True"]], [["-0.1", "x"], ["-2", "y"]]]).tolist()
+    ['choice 1', 'choice 0']
+    """
+    width = len(filtered[0]) if filtered and isinstance(filtered[0], list) else 0
+    try:
+        if not width or any(not isinstance(f, list) or len(f) != width for f in filtered):
+            raise TypeError("not one shape")
+        flat = [o[0] if isinstance(o, list) and o else o for f in filtered for o in f]
+        scores = np.array(list(map(float, flat)), dtype=np.float64).reshape(-1, width)
+    except (TypeError, ValueError, OverflowError):
+        return _obj([choice(f) for f in filtered])
+    words = _obj([f"choice {k}" for k in range(width)])
+    out: npt.NDArray[np.object_] = words[np.argmax(scores, axis=1)]
+    for i in np.flatnonzero(np.isnan(scores).any(axis=1)).tolist():
+        out[i] = choice(filtered[i])
+    return out
 
 
 def to_table(
