@@ -49,7 +49,9 @@ def read_fast(
     """The records of a file of the common shape (:func:`read_columns`), else None."""
     with _gc_paused():
         cols = read_columns(path, info.get("output_type", ""))
-        return None if cols is None else to_table(cols, task=task, info=info, threshold=threshold)
+        table = None if cols is None else to_table(cols, task=task, info=info, threshold=threshold)
+        del cols  # freed while paused: else the collector's next pass walks every decoded list
+    return table
 
 
 def _verdicts(values: npt.NDArray[np.float64], threshold: float | None) -> npt.NDArray[np.int8]:
