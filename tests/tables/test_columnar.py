@@ -195,3 +195,39 @@ def test_numeric_columns_of_a_read_table_are_read_only(tmp_path: Path) -> None:
     for name in ("verdict", "sample", "confidence", "stated_target"):
         with pytest.raises(ValueError, match="read-only"):
             getattr(table, name)[0] = 0
+
+
+def test_ids_stored_as_plain_pages_are_read_as_text_and_encoded_once(tmp_path: Path) -> None:
+    # Many distinct ids outgrow the writer's dictionary page (here 256 bytes): the pages fall
+    # back to plain strings, the reader reads them as text and encodes them in one pass
+    # (one dictionary shared by all row groups); the codes must be the same as for a file
+    # stored as dictionary pages.
+    from dontguess.tables._io import _dictionary_pages
+
+    n = 4000
+    columns: dict[str, list[object]] = {
+        "item_id": [f"question-{(i * 37) % 1500:04d}" for i in range(n)],
+        "model": ["a", "b"] * (n // 2),
+        "verdict": ["correct", "incorrect", "abstained", ""] * (n // 4),
+        "sample": [i // 1500 for i in range(n)],
+    }
+    plain = tmp_path / "plain.parquet"
+    small_pages = {"dictionary_pagesize_limit": 256, "write_batch_size": 64, "data_page_size": 512}
+    pq.write_table(pa.table(columns), plain, row_group_size=1000, **small_pages)
+    coded = _parquet(tmp_path / "coded.parquet", columns, row_group_size=1000)
+    assert not _dictionary_pages(pq.ParquetFile(plain).metadata, "item_id")
+    assert _dictionary_pages(pq.ParquetFile(plain).metadata, "model")
+    assert _dictionary_pages(pq.ParquetFile(coded).metadata, "item_id")
+    tables = [read_graded(plain), read_graded(coded)]
+    for table in tables:
+        dictionary, codes = codes_of(table.item_id)
+        assert dictionary[codes].tolist() == columns["item_id"]
+        assert len(set(dictionary[codes].tolist())) == len(np.unique(codes)) == 1500
+    rows = [summarize(t, bootstrap=20, zero_division=math.nan) for t in tables]
+    assert repr(rows[0]) == repr(rows[1])
+    columns["item_id"][3999] = columns["item_id"][0]  # row 4000 repeats row 1's key
+    columns["sample"][3999] = columns["sample"][0]
+    columns["model"][3999] = columns["model"][0]
+    pq.write_table(pa.table(columns), plain, row_group_size=1000, **small_pages)
+    with pytest.raises(InputError, match=r"row 4000: duplicate record: item_id 'question-0000'"):
+        read_graded(plain)

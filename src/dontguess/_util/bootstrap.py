@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._util.factorize import CHUNK
+
 __all__ = [
     "block_bounds",
     "check_n_boot",
@@ -153,25 +155,35 @@ def percentile_interval(
 
 def cluster_counts(
     group: npt.NDArray[np.integer[Any]],
-    item: npt.NDArray[np.int64],
+    item: npt.NDArray[np.integer[Any]],
     verdict: npt.NDArray[np.int8],
     n_items: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Per (group, item) cluster: its group and its (correct, incorrect, abstained) counts.
 
-    Only graded records (verdict 0/1/2) should be passed. Clusters come sorted by group, then
-    item, so each group's clusters are one contiguous block. When the (group, item) range is
-    at most a third of the records, clusters are counted densely (no sort).
+    Ungraded records (verdict < 0) are left out; a cluster needs a graded record. Clusters
+    come sorted by group, then item, so each group's clusters are one contiguous block. When
+    the (group, item) range is at most a third of the records, clusters are counted densely:
+    each record's cell (cluster times 4 plus verdict + 1) is written chunk by chunk into one
+    array and counted by one ``bincount`` (no sort, no full-length temporaries).
     """
-    key = group.astype(np.int64) * max(n_items, 1) + item
-    span = (int(group.max()) + 1) * max(n_items, 1) if key.size else 0
-    if 3 * span <= max(key.size, 1 << 16):  # dense: count every possible cluster, keep the used
-        cells = np.bincount(key * 3 + verdict, minlength=3 * span).reshape(span, 3)
-        keys = np.flatnonzero(cells.any(axis=1))
-        return keys // max(n_items, 1), cells[keys].astype(np.float64)
-    keys, inverse = np.unique(key, return_inverse=True)
-    counts = np.bincount(inverse * 3 + verdict.astype(np.int64), minlength=keys.size * 3)
-    return keys // max(n_items, 1), counts.reshape(keys.size, 3).astype(np.float64)
+    size = max(n_items, 1)
+    n = len(verdict)
+    span = (int(group.max()) + 1) * size if n else 0
+    if 3 * span > max(n, 1 << 16):  # sparse: sort the keys of the graded records
+        graded = verdict >= 0
+        key = group[graded].astype(np.int64) * size + item[graded]
+        keys, inverse = np.unique(key, return_inverse=True)
+        verdicts = verdict[graded].astype(np.int64)
+        counts = np.bincount(inverse.reshape(-1) * 3 + verdicts, minlength=keys.size * 3)
+        return keys // size, counts.reshape(keys.size, 3).astype(np.float64)
+    cell = np.empty(n, dtype=np.int32 if 4 * span < 2**31 else np.int64)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        cell[lo:hi] = (group[lo:hi].astype(np.int64) * size + item[lo:hi]) * 4 + verdict[lo:hi] + 1
+    cells = np.bincount(cell, minlength=4 * span).reshape(span, 4)[:, 1:]  # drop the ungraded
+    keys = np.flatnonzero(cells.any(axis=1))
+    return keys // size, cells[keys].astype(np.float64)
 
 
 def block_bounds(cluster_group: npt.NDArray[np.int64], groups: Sequence[int]) -> dict[int, slice]:

@@ -215,14 +215,13 @@ def item_clusters(
     if memo is not None and key in memo:
         kept: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] = memo[key]
         return kept
-    graded = table.verdict >= 0
     known = stored_codes(table, "item_id")  # the reader's codes: no pass over the item ids
     if known is not None:
-        item, n_items = known[1][graded].astype(np.int64), len(known[0])
+        item, n_items = known[1], len(known[0])
     else:
-        item = factorize(table.item_id[graded], sort=False)[1]
+        item = factorize(table.item_id, sort=False)[1]
         n_items = int(item.max()) + 1 if item.size else 0
-    clusters = cluster_counts(groups.inverse[graded], item, table.verdict[graded], n_items)
+    clusters = cluster_counts(groups.inverse, item, table.verdict, n_items)  # graded ones
     if memo is not None:
         memo[key] = clusters
     return clusters

@@ -15,6 +15,7 @@ import numpy.typing as npt
 from dontguess._util.coded import CodedArray, Pending, coded_numbers, constant_pending
 from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
+from dontguess.tables._buffers import numpy_values
 from dontguess.tables._codes import CodedTable, encode, first_valid, show
 from dontguess.tables._io import Where
 from dontguess.tables._unique import Codes
@@ -247,20 +248,8 @@ def _distinct_numbers(
 
 
 def _float_values(column: Any) -> npt.NDArray[np.float64]:
-    """A float64 pyarrow column as numpy, null → ``nan``, read from its buffers (no pandas)."""
-    parts = [np.empty(0)]
-    for chunk in getattr(column, "chunks", [column]):
-        size = chunk.offset + len(chunk)
-        if not len(chunk):
-            continue
-        validity, data = chunk.buffers()
-        values = np.frombuffer(data, dtype=np.float64, count=size)[chunk.offset :].copy()
-        if chunk.null_count:
-            raw = np.frombuffer(validity, dtype=np.uint8)
-            valid = np.unpackbits(raw, count=size, bitorder="little")[chunk.offset :]
-            values[valid == 0] = math.nan
-        parts.append(values)
-    out: npt.NDArray[np.float64] = np.concatenate(parts)
+    """A float64 pyarrow column as numpy, null → ``nan`` (from its buffers; no pandas)."""
+    out: npt.NDArray[np.float64] = numpy_values(column, np.float64, math.nan)
     return out
 
 
@@ -271,20 +260,8 @@ def _plain_int64(column: Any) -> bool:
 
 
 def _int64_values(column: Any) -> npt.NDArray[np.int64]:
-    """An int64 pyarrow column as numpy, null → 0, read from its buffers (no pandas)."""
-    parts = [np.empty(0, dtype=np.int64)]
-    for chunk in getattr(column, "chunks", [column]):
-        size = chunk.offset + len(chunk)
-        if not len(chunk):
-            continue
-        validity, data = chunk.buffers()
-        values = np.frombuffer(data, dtype=np.int64, count=size)[chunk.offset :]
-        if chunk.null_count:
-            raw = np.frombuffer(validity, dtype=np.uint8)
-            valid = np.unpackbits(raw, count=size, bitorder="little")[chunk.offset :]
-            values = np.where(valid == 1, values, 0)
-        parts.append(values)
-    out: npt.NDArray[np.int64] = np.concatenate(parts)
+    """An int64 pyarrow column as numpy, null → 0 (from its buffers; no pandas)."""
+    out: npt.NDArray[np.int64] = numpy_values(column, np.int64, 0)
     return out
 
 
@@ -332,8 +309,8 @@ def _samples(table: Any, where: Where, n: int) -> npt.NDArray[np.int64]:
     column = table.column("sample")
     if _plain_int64(column):  # the common case, checked without a float copy
         ints = _int64_values(column)
-        bad = np.flatnonzero((ints < 0) | (ints >= SAMPLE_LIMIT))
-        if bad.size:
+        if ints.size and (int(ints.min()) < 0 or int(ints.max()) >= SAMPLE_LIMIT):
+            bad = np.flatnonzero((ints < 0) | (ints >= SAMPLE_LIMIT))
             row = int(bad[0])
             got = show(column[row])
             raise where.error(row, f"sample must be an integer in [0, 2**53), got {got}")

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from dontguess._util.coded import LazyColumn, Pending
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
+from dontguess.tables._buffers import numpy_values
 from dontguess.tables._io import Where, string_array
 
 __all__ = ["CodedTable", "Encoded", "encode", "show", "strings"]
@@ -135,7 +136,8 @@ def encode(
         except pa.ArrowNotImplementedError:
             encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
     if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.unify_dictionaries()
+        if not _one_dictionary(encoded.chunks):  # dictionary_encode shares one: no work
+            encoded = encoded.unify_dictionaries()  # e.g. one per Parquet row group
         chunks = encoded.chunks
     else:
         chunks = [encoded]
@@ -152,24 +154,28 @@ def encode(
     if dictionary.null_count:  # a hand-made dictionary holding null: one empty value instead
         dictionary = pc.fill_null(dictionary, "")
     size = len(dictionary)
-    parts = [_indices(chunk.indices, missing=size) for chunk in chunks]
-    codes = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    codes = numpy_values([c.indices for c in chunks], _code_type(size), size)
     return Encoded(dictionary, codes)
 
 
+def _one_dictionary(chunks: Any) -> bool:
+    """All chunks hold the very same dictionary (same buffers, offset and length)."""
+
+    def identity(dictionary: Any) -> list[int]:
+        buffers = [b.address if b is not None else 0 for b in dictionary.buffers()]
+        return [*buffers, dictionary.offset, len(dictionary)]
+
+    first = identity(chunks[0].dictionary)
+    return all(identity(c.dictionary) == first for c in chunks[1:])
+
+
+def _code_type(missing: int) -> Any:
+    return np.int32 if missing < 2**31 - 1 else np.int64
+
+
 def _indices(array: Any, *, missing: int) -> npt.NDArray[np.integer[Any]]:
-    """Dictionary indices as numpy int32 (nulls → ``missing``), read from their buffers."""
-    size = array.offset + len(array)
-    validity, data = array.buffers()
-    if data is None:
-        return np.full(len(array), missing, dtype=np.int32)
-    dtype = np.dtype(array.type.to_pandas_dtype())
-    values = np.frombuffer(data, dtype=dtype, count=size)[array.offset :]
-    out: npt.NDArray[np.integer[Any]] = values.astype(np.int32 if missing < 2**31 - 1 else np.int64)
-    if array.null_count:
-        raw = np.frombuffer(validity, dtype=np.uint8)
-        valid = np.unpackbits(raw, count=size, bitorder="little")[array.offset :]
-        out[valid == 0] = missing
+    """Indices as numpy int32 (nulls → ``missing``), read from their buffers."""
+    out: npt.NDArray[np.integer[Any]] = numpy_values(array, _code_type(missing), missing)
     return out
 
 
