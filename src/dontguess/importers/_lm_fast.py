@@ -183,11 +183,10 @@ def _one_per_line(buf: Any, starts: npt.NDArray[np.int64], count: int) -> bool:
     if count != len(starts) - 1:
         return False
     data = np.frombuffer(buf, dtype=np.uint8)
-    at = starts
-    last = at[1:] - 2  # before the newline
+    last = starts[1:] - 2  # before the newline
     if data[-1] != ord("\n"):
         last[-1] += 1  # the last line has none
-    return bool((data[at[:-1]] == ord("{")).all() and (data[last] == ord("}")).all())
+    return bool((data[starts[:-1]] == ord("{")).all() and (data[last] == ord("}")).all())
 
 
 def _decode(buf: Any, decoder: Any, starts: npt.NDArray[np.int64]) -> list[Any] | None:
