@@ -6,17 +6,19 @@ question, about 1% ungraded, rows shuffled), then runs, as separate Python proce
 turn (the order rotates each round) and --repeat times:
 
 * ``pyarrow``: ``pq.read_table`` + ``Table.group_by(["model", "stated_target",
-  "verdict"])`` count: the floor for reading and counting this file in Python;
+  "verdict"])`` count: the floor for reading and counting this file in Python (its start-up
+  includes ``pyarrow.dataset``, which ``pq.read_table`` imports, and pandas, which that
+  imports when installed: about 0.3 s on the 2-core machine of docs/scoring.md);
 * ``pandas``: ``pd.read_parquet`` + ``DataFrame.groupby`` on the same keys, count;
 * ``score``: ``dontguess score FILE --format json`` (default ``--bootstrap 1000``: checks,
   duplicate check, counts, scores, bootstrap intervals, audit);
 * ``score-b0``: the same with ``--bootstrap 0``.
 
-Each process is timed by the wall clock, its CPU time (user + system, all threads) and peak
-resident memory read from the kernel (``os.wait4``; the file is written by another child, so
-that this parent stays small: a child's peak counts its parent's memory at fork). Prints the
-medians and the ratios to the pyarrow process, with the load average, and checks that every
-process counted every record.
+Each process is timed by the wall clock, its CPU time (user + system, all threads; the
+system part apart) and peak resident memory read from the kernel (``os.wait4``; the file is
+written by another child, so that this parent stays small: a child's peak counts its
+parent's memory at fork). Prints the medians and the ratios to the pyarrow process, with the
+load average, and checks that every process counted every record.
 
 Bytecode: an installed package has its modules compiled (pip does it; pyarrow's and pandas'
 are); a source checkout run with ``PYTHONDONTWRITEBYTECODE=1`` would compile dontguess's
@@ -101,8 +103,8 @@ def child_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak resident MB and stdout of one process."""
+def run(command: list[str], env: dict[str, str]) -> tuple[tuple[float, ...], str]:
+    """(wall s, CPU s, of which system s, peak resident MB) and stdout of one process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
@@ -115,7 +117,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, s
             raise SystemExit(f"{command[:3]} failed ({proc.returncode}): {message}")
         out.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
-        return wall, cpu, usage.ru_maxrss / 1024, out.read().decode()
+        return (wall, cpu, usage.ru_stime, usage.ru_maxrss / 1024), out.read().decode()
 
 
 def commands(path: Path, pandas: bool) -> dict[str, list[str]]:
@@ -170,12 +172,12 @@ def main() -> None:
             run(command, env)
         print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
         runs = commands(path, have_pandas)
-        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in runs}
+        results: dict[str, list[tuple[float, ...]]] = {name: [] for name in runs}
         names = list(runs)
         for round_ in range(args.repeat):
             for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                wall, cpu, peak, out = run(runs[name], env)
-                results[name].append((wall, cpu, peak))
+                measured, out = run(runs[name], env)
+                results[name].append(measured)
                 total = counted(out) if name.startswith("score") else int(out.strip())
                 assert total == args.n, f"{name} counted {total:,} of {args.n:,} records"
         report(results, args.n)
@@ -191,20 +193,20 @@ def write(n: int, path: Path, seed: int) -> None:
     )  # fmt: skip
 
 
-def report(results: dict[str, list[tuple[float, float, float]]], n: int) -> None:
+def report(results: dict[str, list[tuple[float, ...]]], n: int) -> None:
     def median(name: str, k: int) -> float:
         return statistics.median(r[k] for r in results[name])
 
-    base_wall, base_peak = median("pyarrow", 0), median("pyarrow", 2)
+    base_wall, base_peak = median("pyarrow", 0), median("pyarrow", 3)
     rounds = len(results["pyarrow"])
     print(f"\n{n:,} records, median of {rounds} interleaved rounds (every count checked):")
-    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'cpu s':>7} {'peak MB':>9} "
-          f"{'x pyarrow':>10}")  # fmt: skip
+    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'cpu s':>7} {'sys s':>7} "
+          f"{'peak MB':>9} {'x pyarrow':>10}")  # fmt: skip
     for name in results:
-        wall, cpu, peak = median(name, 0), median(name, 1), median(name, 2)
+        wall, cpu, system, peak = (median(name, k) for k in range(4))
         print(
-            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {cpu:7.2f} {peak:9.0f} "
-            f"{peak / base_peak:10.2f}"
+            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {cpu:7.2f} {system:7.2f} "
+            f"{peak:9.0f} {peak / base_peak:10.2f}"
         )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 
