@@ -231,3 +231,33 @@ def test_ids_stored_as_plain_pages_are_read_as_text_and_encoded_once(tmp_path: P
     pq.write_table(pa.table(columns), plain, row_group_size=1000, **small_pages)
     with pytest.raises(InputError, match=r"row 4000: duplicate record: item_id 'question-0000'"):
         read_graded(plain)
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+def test_encoding_in_parallel_pieces_gives_the_one_pass_codes(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long columns are dictionary-encoded in one piece per thread, then mapped onto one
+    # dictionary: the same dictionary (first-seen order) and codes as a single pass, nulls
+    # included, over chunked and unchunked columns, text and numbers.
+    from dontguess.tables import _codes
+    from dontguess.tables._io import Where
+
+    rng = np.random.default_rng(threads)
+    words = [None if k % 11 == 0 else f"id{k}" for k in rng.integers(0, 60, 500).tolist()]
+    numbers = [None if k % 7 == 0 else k / 4 for k in rng.integers(0, 9, 500).tolist()]
+    columns = [
+        pa.array(words),
+        pa.chunked_array([words[:130], words[130:131], words[131:]]),
+        pa.chunked_array([numbers[:250], numbers[250:]]),
+    ]
+    where = Where("f.parquet", None)
+    serial = [_codes.encode(c, "x", where, as_text=False) for c in columns]
+    monkeypatch.setattr(_codes, "PARALLEL_ROWS", 40)
+    monkeypatch.setattr(_codes, "_threads", lambda: threads)
+    for column, want in zip(columns, serial, strict=True):
+        assert isinstance(_codes._dictionary_encode(column), _codes.Encoded)  # the parallel path
+        got = _codes.encode(column, "x", where, as_text=False)
+        assert got.dictionary.equals(want.dictionary)
+        np.testing.assert_array_equal(got.codes, want.codes)
+        assert int(got.codes.max()) == len(got.dictionary)  # nulls: one past the dictionary

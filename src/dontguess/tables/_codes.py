@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -132,18 +133,12 @@ def encode(
         encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
     else:
         try:
-            encoded = pc.dictionary_encode(column)
+            encoded = _dictionary_encode(column)
         except pa.ArrowNotImplementedError:
             encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
-    if isinstance(encoded, pa.ChunkedArray):
-        if not _one_dictionary(encoded.chunks):  # dictionary_encode shares one: no work
-            encoded = encoded.unify_dictionaries()  # e.g. one per Parquet row group
-        chunks = encoded.chunks
-    else:
-        chunks = [encoded]
-    if not chunks:
-        return Encoded(pa.array([], pa.string()), np.empty(0, dtype=np.int32))
-    dictionary = chunks[0].dictionary
+    if not isinstance(encoded, Encoded):  # (else encoded in parallel, codes already shared)
+        encoded = _shared_codes(encoded)
+    dictionary, codes = encoded.dictionary, encoded.codes
     is_text = pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)
     if as_text and not is_text:
         try:
@@ -153,9 +148,72 @@ def encode(
             raise
     if dictionary.null_count:  # a hand-made dictionary holding null: one empty value instead
         dictionary = pc.fill_null(dictionary, "")
-    size = len(dictionary)
-    codes = numpy_values([c.indices for c in chunks], _code_type(size), size)
     return Encoded(dictionary, codes)
+
+
+#: A column is encoded in parallel pieces of at least this many rows (one per CPU).
+PARALLEL_ROWS = 1 << 21
+
+
+def _threads() -> int:
+    import pyarrow as pa
+
+    return int(pa.cpu_count())  # Arrow's own thread count (it reads Parquet with as many)
+
+
+def _dictionary_encode(column: Any) -> Any:
+    """:func:`pyarrow.compute.dictionary_encode`, in pieces on several threads when long.
+
+    Hashing 50 M ids takes seconds on one core; each piece is encoded on its own thread (Arrow
+    releases the GIL), then the pieces' dictionaries (distinct values only) are encoded once
+    more, which maps each piece's codes onto one dictionary: the same dictionary, in the same
+    first-seen order, and the same codes as one pass gives. Returns an :class:`Encoded` then.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(column)
+    parts = min(_threads(), n // PARALLEL_ROWS)
+    if parts < 2:
+        return pc.dictionary_encode(column)
+    from concurrent.futures import ThreadPoolExecutor
+
+    spans = list(pairwise(n * k // parts for k in range(parts + 1)))
+    with ThreadPoolExecutor(parts) as pool:
+        pieces = list(pool.map(pc.dictionary_encode, [column.slice(a, b - a) for a, b in spans]))
+    chunks = [list(getattr(p, "chunks", [p])) for p in pieces]
+    if not all(c and _one_dictionary(c) for c in chunks):
+        return pa.chunked_array([x for c in chunks for x in c]).unify_dictionaries()
+    merged = pc.dictionary_encode(pa.chunked_array([c[0].dictionary for c in chunks]))
+    dictionary = merged.chunks[0].dictionary if merged.num_chunks else pa.array([], column.type)
+    kind = _code_type(len(dictionary))
+    shared = numpy_values([m.indices for m in merged.chunks], kind, -1)
+    codes = np.empty(n, dtype=kind)
+    start = 0
+    for (a, b), piece in zip(spans, chunks, strict=True):
+        size = len(piece[0].dictionary)
+        transpose = np.append(shared[start : start + size], len(dictionary)).astype(kind)
+        local = numpy_values([x.indices for x in piece], _code_type(size), size)  # often a view
+        np.take(transpose, local, out=codes[a:b])  # null (code size): missing
+        start += size
+    return Encoded(dictionary, codes)
+
+
+def _shared_codes(encoded: Any) -> Encoded:
+    """The codes of a dictionary (chunked) array over one dictionary (chunks unified)."""
+    import pyarrow as pa
+
+    if isinstance(encoded, pa.ChunkedArray):
+        if not _one_dictionary(encoded.chunks):  # dictionary_encode shares one: no work
+            encoded = encoded.unify_dictionaries()  # e.g. one per Parquet row group
+        chunks = encoded.chunks
+    else:
+        chunks = [encoded]
+    if not chunks:
+        return Encoded(pa.array([], pa.string()), np.empty(0, dtype=np.int32))
+    dictionary = chunks[0].dictionary
+    size = len(dictionary)
+    return Encoded(dictionary, numpy_values([c.indices for c in chunks], _code_type(size), size))
 
 
 def _one_dictionary(chunks: Any) -> bool:
