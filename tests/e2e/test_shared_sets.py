@@ -45,7 +45,15 @@ def test_builtin_set_through_scripted_backend(
         else:
             assert r["verdict"] == "incorrect", (r, item.answers)
     wrong = [r for r in rows if r["answer"] not in (IDK, *items[r["item_id"]].answers[:1])]
-    assert sum(r["verdict"] == "incorrect" for r in wrong) >= 0.1 * len(wrong)
+    # A question asking for a place ("Where ...?", "... located?") may be answered at another
+    # level (a district for a city): an unmatched place is left to a judge, never called
+    # wrong (issue 8 item 4). The other made-up answers are provably wrong often enough.
+    place = [r for r in wrong if "place may be named" in (r["ungraded_reason"] or "")]
+    provable = [r for r in wrong if r not in place]
+    if name == "entityquestions":  # its first 120 questions are "Where did X die?"
+        assert len(place) >= 0.9 * len(wrong) > 0
+    else:
+        assert sum(r["verdict"] == "incorrect" for r in provable) >= 0.1 * len(provable) > 0
     closed = [r for r in rows if r["stated_target"] is None]
     accuracy = sum(r["verdict"] == "correct" for r in closed) / len(closed)
     assert 0.3 < accuracy < 0.7  # E[c] = 0.5 for c ~ U(0, 1)
