@@ -158,19 +158,7 @@ def _floats(table: Any, name: str, where: Where, n: int) -> npt.NDArray[np.float
         return _float_values(pc.cast(column, pa.float64(), safe=False))
     if pa.types.is_null(kind):
         return np.full(n, math.nan)
-    encoded = encode(column, name, where)
-    words = encoded.lower_words()
-    parsed = np.empty(len(words))
-    for k, word in enumerate(words):
-        try:
-            parsed[k] = math.nan if word is None or word in _NULL_WORDS else float(word)
-        except ValueError:
-            rows = encoded.rows_with([k])
-            if not rows.size:  # a dictionary value no row uses
-                parsed[k] = math.nan
-                continue
-            row = int(rows[0])
-            raise where.error(row, f"{name} must be a number, got {show(column[row])}") from None
+    parsed, encoded = _parsed_numbers(column, name, where)
     out: npt.NDArray[np.float64] = parsed[encoded.codes]
     return out
 
