@@ -154,8 +154,10 @@ class Item:
         question: the text put to the model (before any rubric instructions).
         answers: gold answer followed by accepted aliases; empty when no answer is
             correct (e.g. an unanswerable question, where only abstaining is right).
-        kind: grading hint: ``"text"``, ``"number"``, ``"date"``, ``"choice"``, or
-            ``"unknowable"`` (any specific answer is wrong, IDK is an abstention).
+        kind: grading hint: ``"text"``, ``"number"``, ``"date"``, ``"choice"``,
+            ``"unknowable"`` (any specific answer is wrong, IDK is an abstention), or
+            ``"closed"`` (a closed world such as the lab's synthetic facts: the golds are
+            the only right answers, so any other answer is wrong, with no judge).
         choices: option texts for multiple choice, in letter order.
         groups: free columns for grouping results (topic, popularity bucket, ...).
         incorrect_answers: known wrong answers (TruthfulQA); a reply matching one is

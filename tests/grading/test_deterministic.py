@@ -404,3 +404,23 @@ def test_choice_items_read_refusals_by_text_alone() -> None:
     item = Item(id="q", question="?", answers=("B",), choices=("1987", "1990"))
     text = "Nemám přesné informace, ale bylo to v roce 1987."
     assert grade(item, text).verdict is not A
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "want", "method"),
+    [
+        # a place question: a text item leaves another city to a judge (it could be the
+        # answer named at another level); in a closed world it is wrong
+        ("Where does Ana live?", "Brussels", I, "closed-world"),
+        ("Where does Ana live?", "02-06", I, "closed-world"),
+        ("Where does Ana live?", "Vilnius", C, "exact"),
+        ("Where does Ana live?", "IDK", A, "abstention"),
+        ("Where does Ana live?", "Vilnius or Brussels", None, None),
+    ],
+)
+def test_closed_world(question: str, reply: str, want: Verdict | None, method: str | None) -> None:
+    closed = Item(id="q", question=question, answers=("Vilnius",), kind="closed")
+    got = grade(closed, reply)
+    assert (got.verdict, got.method if want is not None else None) == (want, method)
+    if reply == "Brussels":  # the same reply to a text item needs a judge
+        assert grade(Item(id="q", question=question, answers=("Vilnius",)), reply).verdict is None

@@ -263,3 +263,9 @@ def test_two_objects_on_one_question_line(tmp_path: Path) -> None:
     path.write_text(row + " " + row.replace('"a"', '"b"') + "\n")
     with pytest.raises(InputError, match=r"q\.jsonl:1: more than one JSON value on the line"):
         load_items(str(path))
+
+
+def test_closed_kind_is_read(tmp_path: Path) -> None:
+    row = {"id": "t", "question": "Where does Ana live?", "answer": "Vilnius", "kind": "Closed"}
+    (item,) = load_items(str(write_jsonl(tmp_path / "q.jsonl", [row])))
+    assert (item.answers, item.kind) == (("Vilnius",), "closed")

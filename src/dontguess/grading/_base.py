@@ -24,7 +24,8 @@ class Grade:
             ``None`` otherwise (so it maps onto ``Graded.ungraded_reason`` unchanged).
         method: how the verdict was reached, for audits (``"exact"``, ``"contains"``,
             ``"number"``, ``"date"``, ``"choice"``, ``"abstention"``, ``"unknowable"``,
-            ``"no-match"``, ``"incorrect-answer"``, ``"judge"``), or ``None``.
+            ``"no-match"``, ``"incorrect-answer"``, ``"closed-world"``, ``"judge"``), or
+            ``None``.
         decided_by: which grader produced this grade: ``"rules"`` (the deterministic
             grader) or ``"judge"`` (an LLM judge, also when it left the reply ungraded).
             The run's ``method`` column.

@@ -42,6 +42,23 @@ def _ungraded(reason: str) -> Grade:
     return Grade(None, reason)
 
 
+def _closed(item: Item, text: str) -> Grade:
+    """A closed world (``kind == "closed"``): the golds are the only right answers, so a
+    reply that names none of them is wrong; only an ambiguous match (several candidates)
+    stays ungraded.
+
+    >>> item = Item(id="q", question="Where does Ana live?", answers=("Vilnius",), kind="closed")
+    >>> _closed(item, "Brussels").verdict, _closed(item, "Vilnius.").verdict
+    (<Verdict.INCORRECT: 'incorrect'>, <Verdict.CORRECT: 'correct'>)
+    """
+    good = match_answers(item.answers, text, question=item.question)
+    if good.status == "match":
+        return Grade(Verdict.CORRECT, method=good.detail)
+    if good.status == "ambiguous":
+        return _ungraded(NEEDS_JUDGE + good.detail)
+    return Grade(Verdict.INCORRECT, method="closed-world")
+
+
 class DeterministicGrader:
     """Grade replies by rules: exact / contained / numeric / date match, choices, IDK.
 
@@ -56,6 +73,8 @@ class DeterministicGrader:
        on a river" for a gold ``1850``).
     4. ``kind == "unknowable"`` or no gold answers → incorrect (any specific answer is
        wrong). Choice items → the picked option's letter against the gold letter.
+       ``kind == "closed"`` (a closed world, e.g. the lab's) → correct when a gold
+       matches, else incorrect.
     5. Free text (footnote digits glued on by a scraper dropped first,
        :func:`~dontguess.grading._normalize.strip_footnotes`) → :func:`match_answers` on
        the gold answers; if the item lists incorrect
@@ -101,6 +120,8 @@ class DeterministicGrader:
             return Grade(Verdict.INCORRECT, method="unknowable")
         if item.choices:
             return self._choice(item, text)
+        if item.kind == "closed":
+            return _closed(item, text)
         return self._free_text(item, strip_footnotes(text))
 
     def _choice(self, item: Item, text: str) -> Grade:

@@ -29,7 +29,7 @@ __all__ = [
     "with_choices",
 ]
 
-KINDS = ("choice", "date", "number", "text", "unknowable")
+KINDS = ("choice", "closed", "date", "number", "text", "unknowable")
 
 
 @dataclass(frozen=True, slots=True)

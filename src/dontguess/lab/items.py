@@ -100,7 +100,10 @@ def item_rows(world: World) -> list[dict[str, Any]]:
 
     Each row has ``id`` (``test-<i>``), ``question`` (the prompt the model is asked with),
     ``answer`` (the true fact), ``fact`` (``birthday`` or ``city``) and ``mentions`` (how
-    many training examples state it; 0 = never stated, so unknowable to any model).
+    many training examples state it; 0 = never stated, so unknowable to any model) and
+    ``kind`` ``closed``: the world is closed, so an answer other than the true fact is
+    wrong (the rules grade it without a judge; a city alone could otherwise be the answer
+    named at another level).
     """
     rows = []
     for i, c in enumerate(world.test_prompts.tolist()):
@@ -112,6 +115,7 @@ def item_rows(world: World) -> list[dict[str, Any]]:
                 "answer": world.answer_of(c),
                 "fact": fact,
                 "mentions": int(world.answer_counts[c]),
+                "kind": "closed",
             }
         )
     return rows
