@@ -10,7 +10,7 @@ of, or with other gold answers, would score near 0% with no hint why.
 >>> from dontguess.lab.world import WorldConfig, make_world
 >>> rows = item_rows(make_world(WorldConfig(people=20, n_train=40, n_test=3)))
 >>> len(rows), sorted(rows[0])
-(3, ['answer', 'fact', 'id', 'mentions', 'question'])
+(3, ['answer', 'fact', 'id', 'kind', 'mentions', 'question'])
 """
 
 from __future__ import annotations
