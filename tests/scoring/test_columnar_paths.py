@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,36 @@ def _sparse_cluster_counts(group, item, verdict, n_items):  # type: ignore[no-un
     return keys // max(n_items, 1), counts.reshape(keys.size, 3).astype(np.float64)
 
 
+def _records(
+    seed: int,
+    n: int,
+    item: Callable[[int], str],
+    n_items: int,
+    models: list[str],
+    targets: list[float],
+    p: list[float],
+    groups: dict[str, list[str]] | None = None,
+) -> GradedTable:
+    """Random graded records: ``item(i)`` names record i's question, sample = i // n_items;
+    a nan target is closed rubric (style ""), others "penalty"; groups drawn from values."""
+    rng = np.random.default_rng(seed)
+    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
+    stated = np.array(targets)[rng.integers(0, len(targets), n)]
+    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=p)
+    return GradedTable(
+        item_id=objects([item(i) for i in range(n)]),
+        model=objects(models)[rng.integers(0, len(models), n)],
+        stated_target=stated,
+        style=np.where(np.isnan(stated), objects([""]), objects(["penalty"])).astype(object),
+        sample=(np.arange(n) // n_items).astype(np.int64),
+        verdict=verdict,
+        confidence=np.full(n, math.nan),
+        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
+        answer=objects([""] * n),
+        groups={k: objects(v)[rng.integers(0, len(v), n)] for k, v in (groups or {}).items()},
+    )
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 400), st.integers(1, 5), st.integers(1, 300), st.integers(0, 2**16))
 def test_dense_cluster_counts_match_the_sorting_ones(
@@ -41,23 +72,10 @@ def test_dense_cluster_counts_match_the_sorting_ones(
 
 
 def test_read_table_scores_like_the_same_records_in_memory(tmp_path: Path) -> None:
-    rng = np.random.default_rng(5)
-    n = 3000
-    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
-    stated = np.array([math.nan, 0.5, 0.9])[rng.integers(0, 3, n)]
-    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.05, 0.4, 0.3, 0.25])
-    plain = GradedTable(
-        item_id=objects([f"q{i % 400}" for i in range(n)]),
-        model=objects(["a", "b", "c"])[rng.integers(0, 3, n)],
-        stated_target=stated,
-        style=np.where(np.isnan(stated), objects([""]), objects(["penalty"])).astype(object),
-        sample=(np.arange(n) // 400).astype(np.int64),
-        verdict=verdict,
-        confidence=np.full(n, math.nan),
-        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
-        answer=objects([""] * n),
-        groups={"topic": objects(["x", "y"])[rng.integers(0, 2, n)]},
-    )
+    plain = _records(
+        5, 3000, lambda i: f"q{i % 400}", 400, ["a", "b", "c"], [math.nan, 0.5, 0.9],
+        [0.05, 0.4, 0.3, 0.25], {"topic": ["x", "y"]},
+    )  # fmt: skip
     read = read_graded(write_graded(plain, tmp_path / "g.parquet"))
     kwargs = {"by": ["topic"], "bootstrap": 200, "seed": 3, "zero_division": math.nan}
     want, got = summarize(plain, **kwargs), summarize(read, **kwargs)  # type: ignore[arg-type]
@@ -74,22 +92,10 @@ def test_audit_of_a_read_table_equals_the_audit_in_memory(tmp_path: Path) -> Non
     # item ids); a question's samples must form the same clusters as in memory.
     from dontguess.metrics import calibration_audit
 
-    rng = np.random.default_rng(11)
-    n = 2000
-    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
-    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.05, 0.5, 0.2, 0.25])
-    plain = GradedTable(
-        item_id=objects([f"q{(i * 7) % 250}" for i in range(n)]),
-        model=objects(["a", "b"])[rng.integers(0, 2, n)],
-        stated_target=np.array([0.5, 0.75])[rng.integers(0, 2, n)],
-        style=objects(["penalty"] * n),
-        sample=(np.arange(n) // 250).astype(np.int64),
-        verdict=verdict,
-        confidence=np.full(n, math.nan),
-        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
-        answer=objects([""] * n),
-        groups={},
-    )
+    plain = _records(
+        11, 2000, lambda i: f"q{(i * 7) % 250}", 250, ["a", "b"], [0.5, 0.75],
+        [0.05, 0.5, 0.2, 0.25],
+    )  # fmt: skip
     read = read_graded(write_graded(plain, tmp_path / "g.parquet"))
     from dontguess._util.coded import stored_codes
 
@@ -114,23 +120,10 @@ def test_audit_after_bootstrapped_scores_uses_their_clusters(tmp_path: Path) -> 
     from dontguess._util.coded import table_memo
     from dontguess.metrics import calibration_audit
 
-    rng = np.random.default_rng(12)
-    n = 3000
-    objects = lambda values: np.array(values, dtype=object)  # noqa: E731
-    stated = np.array([math.nan, 0.5, 0.75])[rng.integers(0, 3, n)]
-    verdict = rng.choice(np.array([-1, 0, 1, 2], dtype=np.int8), n, p=[0.05, 0.5, 0.2, 0.25])
-    plain = GradedTable(
-        item_id=objects([f"q{(i * 7) % 300}" for i in range(n)]),
-        model=objects(["a", "b"])[rng.integers(0, 2, n)],
-        stated_target=stated,
-        style=np.where(np.isnan(stated), objects([""]), objects(["penalty"])).astype(object),
-        sample=(np.arange(n) // 300).astype(np.int64),
-        verdict=verdict,
-        confidence=np.full(n, math.nan),
-        ungraded_reason=np.where(verdict < 0, objects(["timeout"]), objects([""])).astype(object),
-        answer=objects([""] * n),
-        groups={},
-    )
+    plain = _records(
+        12, 3000, lambda i: f"q{(i * 7) % 300}", 300, ["a", "b"], [math.nan, 0.5, 0.75],
+        [0.05, 0.5, 0.2, 0.25],
+    )  # fmt: skip
     read = read_graded(write_graded(plain, tmp_path / "g.parquet"))
     first = summarize(read, bootstrap=100, seed=1, zero_division=math.nan)
     memo = table_memo(read)
