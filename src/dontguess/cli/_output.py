@@ -110,10 +110,8 @@ def _emit(
         if policies is not None:
             doc["policies"] = policies
         print(json.dumps(jsonable(doc), indent=2, ensure_ascii=False))
-    elif fmt == "csv" and policies is not None:
-        pol.write_policies_csv(policies)
-    elif fmt == "csv":
-        _emit_csv(rows)
+    elif fmt == "csv":  # the policy rows replace the score rows when asked for
+        _emit_csv(rows if policies is None else policies)
     elif fmt == "table":
         _emit_tables(rows, audit, calibration or [], console)
         pol.print_policies(policies, console)
@@ -122,6 +120,7 @@ def _emit(
 
 
 def _emit_csv(rows: list[dict[str, Any]]) -> None:
+    """Rows as CSV on stdout: every key of any row a column, NaN and None empty cells."""
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))

@@ -8,7 +8,6 @@ adds them to the score document as its ``policies`` list (:func:`dontguess.cli._
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from typing import Any
 
@@ -18,7 +17,6 @@ __all__ = [
     "policies_table",
     "policy_rows",
     "print_policies",
-    "write_policies_csv",
 ]
 
 POLICIES_EPILOG = """\
@@ -133,19 +131,6 @@ def policies_table(rows: list[dict[str, Any]]) -> Any:
             str(r["n_undecided"]), score_text(r), _versus(r), end_section=last,
         )  # fmt: skip
     return table
-
-
-def write_policies_csv(rows: list[dict[str, Any]]) -> None:
-    """The policy rows as CSV on stdout (NaN and None as empty cells)."""
-    from dontguess.report._format import jsonable
-
-    names: dict[str, None] = {}
-    for row in rows:
-        names.update(dict.fromkeys(row))
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(names), lineterminator="\n")
-    writer.writeheader()
-    for row in jsonable(rows):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
 
 def print_policies(rows: list[dict[str, Any]] | None, console: Any) -> None:
