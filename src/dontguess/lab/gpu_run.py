@@ -86,19 +86,10 @@ def flops_per_token(model: Any, seq_len: int) -> float:
 def _point(config: GpuRunConfig, k: int, target: float, say: Callable[[str], None]) -> Any:
     from dontguess.lab.answer_probs import candidate_p_hat
     from dontguess.lab.gpt import PRESETS, train
-    from dontguess.lab.sweep import point_row
-    from dontguess.lab.world import WorldConfig, make_world, tune_exponent
+    from dontguess.lab.sweep import point_row, sweep_world
 
-    people = max(1, int(config.people_ratio * config.n_train))
-    s = tune_exponent(target, people=people, n_train=config.n_train, answer_prob=0.8)
-    world = make_world(
-        WorldConfig(
-            people=people,
-            n_train=config.n_train,
-            n_test=config.n_test,
-            zipf_exponent=s,
-            seed=config.seed + k,
-        )
+    world, _ = sweep_world(
+        target, config.people_ratio, config.n_train, config.n_test, seed=config.seed + k
     )
     preset = replace(PRESETS[config.preset], device=config.device, seed=config.seed + k)
     if config.epochs is not None:

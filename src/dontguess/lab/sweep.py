@@ -16,7 +16,7 @@ from dontguess.lab.calibrated import calibrated_p_hat
 from dontguess.lab.measure import calibrated_upper_bound, measure
 from dontguess.lab.world import World, WorldConfig, make_world, tune_exponent
 
-__all__ = ["SWEEP_TARGETS", "SweepConfig", "point_row", "run_sweep"]
+__all__ = ["SWEEP_TARGETS", "SweepConfig", "point_row", "run_sweep", "sweep_world"]
 
 #: Default grid of target singleton rates.
 SWEEP_TARGETS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
@@ -73,6 +73,26 @@ def point_row(model: str, world: World, p_hat: Any, target: float | None) -> dic
     return row
 
 
+def sweep_world(
+    target: float,
+    people_ratio: float,
+    n_train: int,
+    n_test: int,
+    *,
+    seed: int,
+    answer_prob: float = 0.8,
+) -> tuple[World, float]:
+    """The world of one sweep point: ``people_ratio · n_train`` people and the Zipf exponent
+    tuned so that its singleton rate is about ``target``; returns the world and the exponent."""
+    people = max(1, int(people_ratio * n_train))
+    s = tune_exponent(target, people=people, n_train=n_train, answer_prob=answer_prob)
+    config = WorldConfig(
+        people=people, n_train=n_train, n_test=n_test, zipf_exponent=s,
+        answer_prob=answer_prob, seed=seed,
+    )  # fmt: skip
+    return make_world(config), s
+
+
 def run_sweep(
     config: SweepConfig,
     *,
@@ -81,21 +101,11 @@ def run_sweep(
 ) -> list[dict[str, Any]]:
     """Measure the calibrated learner (and optionally a GPT-2) at each target singleton rate."""
     rows = []
-    people = max(1, int(config.people_ratio * config.n_train))
     for k, target in enumerate(config.targets):
-        s = tune_exponent(
-            target, people=people, n_train=config.n_train, answer_prob=config.answer_prob
-        )
-        world = make_world(
-            WorldConfig(
-                people=people,
-                n_train=config.n_train,
-                n_test=config.n_test,
-                zipf_exponent=s,
-                answer_prob=config.answer_prob,
-                seed=config.seed + k,
-            )
-        )
+        world, s = sweep_world(
+            target, config.people_ratio, config.n_train, config.n_test,
+            seed=config.seed + k, answer_prob=config.answer_prob,
+        )  # fmt: skip
         rows.append(point_row("calibrated", world, calibrated_p_hat(world), target))
         if config.train_preset is not None:
             from dontguess.lab.answer_probs import candidate_p_hat
