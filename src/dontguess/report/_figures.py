@@ -138,19 +138,27 @@ def reliability_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]
     return _to_svg(fig)
 
 
-def risk_coverage_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]]) -> str:
+def risk_coverage_svg(
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    *,
+    aurc: Mapping[str, float] | None = None,
+    xlabel: str = "coverage (share answered)",
+) -> str:
     """Risk–coverage: error among the answers kept when answering only the most confident.
 
     Args:
-        curves: model → (coverage values, risk values).
+        curves: label (a model, an estimator) → (coverage values, risk values).
+        aurc: label → area under the curve, shown in the legend when given.
+        xlabel: the coverage axis's label.
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.4, 5.0))
-    for model, (coverage, risk) in sorted(curves.items()):
-        ax.plot(list(coverage), list(risk), label=_plain(model))
+    for label, (coverage, risk) in sorted(curves.items()):
+        area = f" (AURC {aurc[label]:.3f})" if aurc is not None else ""
+        ax.plot(list(coverage), list(risk), label=_plain(label) + area)
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("coverage (share answered)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("risk (share of answers wrong)")
     ax.legend(fontsize=8, frameon=False)
     return _to_svg(fig)

@@ -14,7 +14,14 @@ from typing import Any
 from dontguess.errors import InputError
 from dontguess.records import GradedTable
 from dontguess.report._calibration import _thin
-from dontguess.report._figures import _plain, _pyplot, _rate, _to_svg, reliability_svg
+from dontguess.report._figures import (
+    _plain,
+    _pyplot,
+    _rate,
+    _to_svg,
+    reliability_svg,
+    risk_coverage_svg,
+)
 from dontguess.report._format import fmt_num, score_text
 from dontguess.report._html import Markup, section, shown, table_html
 
@@ -56,16 +63,11 @@ def estimator_risk_svg(curves: Mapping[str, tuple[Any, Any, float]]) -> str:
     Args:
         curves: label → (coverage, risk, AURC).
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.4, 5.0))
-    for label, (coverage, risk, aurc) in sorted(curves.items()):
-        ax.plot(list(coverage), list(risk), label=f"{_plain(label, 40)} (AURC {aurc:.3f})")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("coverage (share of questions answered)")
-    ax.set_ylabel("risk (share of answers wrong)")
-    ax.legend(fontsize=8, frameon=False)
-    return _to_svg(fig)
+    return risk_coverage_svg(
+        {label: (coverage, risk) for label, (coverage, risk, _) in curves.items()},
+        aurc={label: area for label, (_, _, area) in curves.items()},
+        xlabel="coverage (share of questions answered)",
+    )
 
 
 def _estimator_curves(
