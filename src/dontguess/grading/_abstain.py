@@ -38,6 +38,7 @@ from collections.abc import Sequence
 
 import dontguess.grading._abstain_phrases as phrases
 from dontguess.grading._abstain_gold import GoldView, can_answer, gold_view
+from dontguess.grading._abstain_guard import guarded
 from dontguess.grading._normalize import fold_quotes
 
 __all__ = ["detect_abstention"]
@@ -47,20 +48,25 @@ def _any(parts: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in parts)
 
 
-_GATE = re.compile(_any(phrases.GATE))
+# guarded(): the same patterns, searched faster (a lookahead for their first characters)
+_GATE = guarded(re.compile(_any(phrases.GATE)))
 _WHOLE = re.compile(_any(phrases.WHOLE))
-_ABSTAIN = re.compile(_any(phrases.ABSTAIN))
-_HEDGE = re.compile(_any(phrases.HEDGE))
-_COMMIT = re.compile(_any(phrases.COMMIT))
-_INDEFINITE = re.compile(_any(phrases.INDEFINITE))
+_ABSTAIN = guarded(re.compile(_any(phrases.ABSTAIN)))
+_HEDGE = guarded(re.compile(_any(phrases.HEDGE)))
+_COMMIT = guarded(re.compile(_any(phrases.COMMIT)))
+_INDEFINITE = guarded(re.compile(_any(phrases.INDEFINITE)))
 _LEADING = re.compile(rf"^(?:{_any(phrases.LEADING)})(?:\b|(?<=\W))[\s,:-]*")
 _FILLER = re.compile(rf"^(?:{_any(phrases.FILLER)})")
-_CLAUSE_SPLIT = re.compile(
-    r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
-    r"[.!?;]+(?=\s|$)|[。！？；\n]+"
+_CLAUSE_SPLIT = guarded(
+    re.compile(
+        r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
+        r"[.!?;]+(?=\s|$)|[。！？；\n]+"
+    )
 )
-_CONTRAST = re.compile(
-    rf"(?:^|,?\s+)(?:{_any(phrases.CONTRAST)})\b,?|[，、]?(?:但是|不过|不過|然而|可是|しかし|ただし)"
+_CONTRAST = guarded(
+    re.compile(
+        rf"(?:^|,?\s+)(?:{_any(phrases.CONTRAST)})\b,?|[，、]?(?:但是|不过|不過|然而|可是|しかし|ただし)"
+    )
 )
 # (?<!\S): a match starts only where a word starts, so a long run of non-space characters
 # is scanned once, not once per character (that was quadratic: 100 kB took 80 s).
@@ -70,12 +76,14 @@ _NOT_AFFIRMATIVE = (
     r"limited|scarce|sparse|incomplete|difficult|hard|likely|often|usually|generally|"
     r"typically|available|only\b"
 )
-_ASSERTS = re.compile(rf"(?:\b|(?<='))(?:{_any(phrases.COPULA)})\s+(?!{_NOT_AFFIRMATIVE})")
+_ASSERTS = guarded(re.compile(rf"(?:\b|(?<='))(?:{_any(phrases.COPULA)})\s+(?!{_NOT_AFFIRMATIVE})"))
 _DIGIT = re.compile(r"\b\d")  # a number, not the 1 of "DX1"
 _QUOTED = re.compile(r"\"[^\"]*\"|«[^»]*»|„[^“]*“|「[^」]*」")
-_APOLOGY = re.compile(
-    r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably|omlouvám|bohužel|к сожалению|"
-    r"извините|leider|désolée?|malheureusement|lo siento|lamentablemente)\b|抱歉|申し訳"
+_APOLOGY = guarded(
+    re.compile(
+        r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably|omlouvám|bohužel|к сожалению|"
+        r"извините|leider|désolée?|malheureusement|lo siento|lamentablemente)\b|抱歉|申し訳"
+    )
 )
 _STRIP = " ,-:\"'()*<>[]«»„"
 
