@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from tests.importers.logs import lm_line, write_lm
 from dontguess.errors import InputError
 from dontguess.importers import _abstain_batch, _lm_fast, lm_eval, read_lm_eval
 from dontguess.importers._abstain_batch import declined_many, screen_pattern, widen
-from dontguess.importers._common import declined
+from dontguess.importers._common import declined, depth_ok
 from dontguess.records import GradedTable
 
 TEXTS = [
@@ -224,3 +225,33 @@ def test_the_fast_reader_reads_a_file_of_the_common_shape_alone(tmp_path: Path) 
         path = write_lm(tmp_path, [])
         path.write_bytes(content)
         assert _lm_fast.read_columns(path) is not None, content[-40:]
+
+
+def _reference_scan(data: bytes) -> list[int] | None:
+    """Line starts then the end, or None if a line nests too deep: line by line."""
+    starts = [0] + [i + 1 for i, b in enumerate(data) if b == ord("\n")]
+    starts += [len(data)] * (starts[-1] != len(data))
+    ok = all(depth_ok(data[a:b]) for a, b in itertools.pairwise(starts))
+    return starts if ok else None
+
+
+@pytest.mark.parametrize("where", [4093, 0, 3800, 3950])
+@pytest.mark.parametrize("short", [False, True])
+def test_scan_finds_lines_and_deep_nesting_across_blocks(where: int, short: bool) -> None:
+    """Lines found by memchr and (after 4,096 short lines) vectorised; a line nesting 201
+    deep is found wherever it sits relative to the 4,096-byte bracket-count blocks (its
+    brackets all in its last block, in its first, or straddling two), one nesting 200
+    deep and brackets in a string are accepted."""
+    head = b"\n".join([b'{"a": [1, {"b": "[[{"}]}'] * (5000 if short else 50)) + b"\n"
+    for depth, end in ((201, b"\n"), (200, b""), (1, b"\n")):
+        nested = b"[" * (depth - 1) + b"]" * (depth - 1)  # inside {"d": ...}
+        pad = (where - len(head) - len(b'{"x": ""}\n')) % 4096 + 4096
+        deep = b'{"d": ' + nested + b"}"
+        data = head + b'{"x": "' + b"y" * pad + b'"}\n' + deep + b"\n" + b'{"s": "[[[[[["}' + end
+        if depth == 1:
+            data += b'{"s": "' + b"[" * 300 + b'"}'  # many brackets, inside a string
+        assert data.index(deep) % 4096 == where
+        got, want = _lm_fast._scan(data), _reference_scan(data)
+        assert (got is None) == (want is None) == (depth == 201)
+        if got is not None:
+            assert got.tolist() == want
