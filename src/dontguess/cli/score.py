@@ -145,9 +145,11 @@ def load_and_check(args: argparse.Namespace) -> tuple[Any, list[float]]:
     import sys
     from pathlib import Path
 
+    from dontguess._util.memory import tune_for_tables
     from dontguess.errors import InputError
     from dontguess.tables import read_graded
 
+    tune_for_tables()  # this command's own process: see _util/memory.py
     targets = parse_targets(args.targets)
     if getattr(args, "bootstrap", 0) < 0:
         raise InputError(f"--bootstrap must be >= 0, got {args.bootstrap}")

@@ -17,6 +17,7 @@ from dontguess.errors import InputError, SchemaError
 from dontguess.records import GRADED_COLUMNS, UNGRADED_CODE, GradedTable
 from dontguess.tables._buffers import numpy_values
 from dontguess.tables._codes import CodedTable, encode, first_valid, show
+from dontguess.tables._few import few_values
 from dontguess.tables._io import Where
 from dontguess.tables._unique import Codes
 
@@ -177,15 +178,24 @@ def _targets(table: Any, where: Where, n: int) -> CodedArray:
     if pa.types.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
+    codes: npt.NDArray[np.integer[Any]] | None = None
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # safe=False: an integer beyond 2**53 rounds; the range check still catches it
-        encoded = encode(pc.cast(column, pa.float64(), safe=False), name, where, as_text=False)
-        values = np.append(_float_values(encoded.dictionary), math.nan)
+        floats = pc.cast(column, pa.float64(), safe=False)
+        few = few_values(_float_values(floats))
+        if few is not None:
+            values, codes = few
+        else:
+            encoded = encode(floats, name, where, as_text=False)
+            values = np.append(_float_values(encoded.dictionary), math.nan)
+            codes = encoded.codes
     elif pa.types.is_null(kind):
-        values, encoded = np.array([math.nan]), None
+        values = np.array([math.nan])
     else:
         values, encoded = _parsed_numbers(column, name, where)
-    codes = np.zeros(n, np.int8) if encoded is None else encoded.codes
+        codes = encoded.codes
+    if codes is None:
+        codes = np.zeros(n, np.int8)
     uniques, codes = _distinct_numbers(values, codes)
     bad_values = ~np.isnan(uniques) & ((uniques < 0.0) | (uniques >= 1.0) | np.isinf(uniques))
     if bad_values.any():

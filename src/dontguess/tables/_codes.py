@@ -22,6 +22,7 @@ from dontguess.errors import InputError
 from dontguess.records import GradedTable
 from dontguess.tables._buffers import numpy_values
 from dontguess.tables._io import Where, string_array
+from dontguess.tables._packed import pack, unpack
 
 __all__ = ["CodedTable", "Encoded", "encode", "show", "strings"]
 
@@ -131,13 +132,16 @@ def encode(
         encoded = column
     elif pa.types.is_nested(kind) or pa.types.is_null(kind):
         encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
+    elif (packed := pack(column)) is not None:  # ids of one short width: hashed as integers
+        keys, width = packed
+        numbers = _shared_codes(_dictionary_encode(keys))
+        encoded = Encoded(unpack(numbers.dictionary, width), numbers.codes)
     else:
         try:
             encoded = _dictionary_encode(column)
         except pa.ArrowNotImplementedError:
             encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
-    if not isinstance(encoded, Encoded):  # (else encoded in parallel, codes already shared)
-        encoded = _shared_codes(encoded)
+    encoded = _shared_codes(encoded)  # (an Encoded already when encoded in parallel)
     dictionary, codes = encoded.dictionary, encoded.codes
     is_text = pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)
     if as_text and not is_text:
@@ -203,6 +207,8 @@ def _shared_codes(encoded: Any) -> Encoded:
     """The codes of a dictionary (chunked) array over one dictionary (chunks unified)."""
     import pyarrow as pa
 
+    if isinstance(encoded, Encoded):
+        return encoded
     if isinstance(encoded, pa.ChunkedArray):
         if not _one_dictionary(encoded.chunks):  # dictionary_encode shares one: no work
             encoded = encoded.unify_dictionaries()  # e.g. one per Parquet row group
