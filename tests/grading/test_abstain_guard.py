@@ -128,6 +128,10 @@ def test_same_decisions_on_random_and_bench_texts(monkeypatch: pytest.MonkeyPatc
     fast = [detect_abstention(t) for t in texts]
     assert any(fast) and not all(fast)
     assert declined_many(texts).tolist() == fast
+    mixed = [None, "", *texts[:50], None, *texts[:50]]  # no text, empty, repeats
+    assert declined_many(mixed).tolist() == [bool(t) and detect_abstention(t) for t in mixed]
+    ascii_only = [t for t in texts if t.isascii()]  # (the screen's one-buffer path)
+    assert declined_many(ascii_only).tolist() == [detect_abstention(t) for t in ascii_only]
     for name in GUARDED:
         monkeypatch.setattr(_abstain, name, _plain(name))
     assert [detect_abstention(t) for t in texts] == fast

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -180,20 +180,27 @@ def _either(*patterns: str) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-def _arrow_strings(texts: Sequence[str]) -> Any:
-    """An Arrow string array of ``texts``, built from one buffer.
+def _arrow_strings(texts: Sequence[str]) -> tuple[Any, bool]:
+    """An Arrow string array of ``texts``, built from one buffer, and whether all are ASCII.
 
     (``pa.array`` of a list, ``take`` and ``to_numpy`` of a result would import pandas:
-    0.2 s of a command's start-up.) A lone surrogate is kept as its bytes: such a text is
-    not ASCII, so the detector reads it.
+    0.2 s of a command's start-up.) When the joined text is ASCII (as many bytes as
+    characters) it is encoded once and each text's length is its byte count; otherwise
+    each text is encoded alone. A lone surrogate is kept as its bytes: such a text is not
+    ASCII, so the detector reads it.
     """
     import pyarrow as pa
 
-    data = [t.encode("utf-8", "surrogatepass") for t in texts]
-    offsets = np.zeros(len(data) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, data), np.int64, len(data)), out=offsets[1:])
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
-    return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    data = "".join(texts).encode("utf-8", "surrogatepass")
+    ascii_only = len(data) == int(lengths.sum())
+    if not ascii_only:
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.large_string(), len(texts), buffers), ascii_only
 
 
 def _bools(array: Any) -> npt.NDArray[np.bool_]:
@@ -207,7 +214,12 @@ def _bools(array: Any) -> npt.NDArray[np.bool_]:
 
 
 def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
-    """Which distinct texts the detector must read.
+    """Which of the texts the detector must read (see :func:`_screen_array`)."""
+    return _screen_array(*_arrow_strings(distinct))
+
+
+def _screen_array(texts: Any, ascii_only: bool) -> npt.NDArray[np.bool_]:
+    """Which texts of an Arrow string array the detector must read.
 
     The detector calls a reply an abstention only when one of its clauses is a hedge
     (the hedge pattern), or an abstain clause (a gate word and a whole-reply or abstain
@@ -222,14 +234,13 @@ def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(distinct) == 0:
+    if len(texts) == 0:
         return np.zeros(0, dtype=bool)  # (and the detector's patterns are not compiled)
     patterns = screen_pattern()
     if patterns is None:
-        return np.ones(len(distinct), dtype=bool)
-    texts = _arrow_strings(distinct)
+        return np.ones(len(texts), dtype=bool)
     folded = pc.ascii_lower(pc.replace_substring(texts, "*", ""))
-    read = ~_bools(pc.string_is_ascii(texts))
+    read = np.zeros(len(texts), bool) if ascii_only else ~_bools(pc.string_is_ascii(texts))
     try:
         some = pc.match_substring_regex(
             folded, _either(patterns["hedge"], patterns["apology"], patterns["gate"], '"')
@@ -242,27 +253,39 @@ def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
             pc.match_substring_regex(part, _either(patterns["whole"], patterns["abstain"])),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return np.ones(len(distinct), dtype=bool)  # RE2 refused one: read every text
+        return np.ones(len(texts), dtype=bool)  # RE2 refused one: read every text
     read[np.flatnonzero(_bools(some))] |= _bools(hit)
     return read
+
+
+def _mask(flags: npt.NDArray[np.bool_]) -> Any:
+    """A numpy boolean array as an Arrow one (its bits packed; no pandas import)."""
+    import pyarrow as pa
+
+    bits = pa.py_buffer(np.packbits(flags, bitorder="little"))
+    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, bits])
 
 
 def declined_many(texts: Sequence[str | None]) -> npt.NDArray[np.bool_]:
     """``declined(text)`` for each text (None: no text, not declined).
 
-    See the module docstring for how it is kept fast: each distinct text is screened once,
-    and only those the screen cannot rule out are read by the detector.
+    See the module docstring for how it is kept fast: the texts go to Arrow in one
+    buffer, each distinct text is screened once there, and only those the screen cannot
+    rule out come back to Python, to be read by the detector.
 
     >>> declined_many(["I don't know.", "Paris", None, "", "#### 42"]).tolist()
     [True, False, False, False, False]
     """
-    index: dict[str, int] = {}
-    codes = np.fromiter(
-        (-1 if t is None else index.setdefault(t, len(index)) for t in texts), np.int64, len(texts)
-    )
-    distinct = list(index)
-    verdict = np.zeros(len(distinct) + 1, dtype=bool)  # the last slot (code -1): no text
-    for i in np.flatnonzero(_screen(distinct)).tolist():
-        verdict[i] = declined(distinct[i])
+    if len(texts) == 0:
+        return np.zeros(0, dtype=bool)
+    plain = [t or "" for t in texts] if None in texts else cast("Sequence[str]", texts)
+    array, ascii_only = _arrow_strings(plain)  # ("" is never declined, as None)
+    encoded = array.dictionary_encode()
+    distinct = encoded.dictionary
+    read = _screen_array(distinct, ascii_only)
+    verdict = np.zeros(len(distinct), dtype=bool)
+    verdict[read] = [declined(t) for t in distinct.filter(_mask(read)).to_pylist()]
+    indices = encoded.indices  # int32, no nulls
+    codes = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset :][: len(texts)]
     out: npt.NDArray[np.bool_] = verdict[codes]
     return out
