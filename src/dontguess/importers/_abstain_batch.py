@@ -239,7 +239,9 @@ def _screen_array(texts: Any, ascii_only: bool) -> npt.NDArray[np.bool_]:
     patterns = screen_pattern()
     if patterns is None:
         return np.ones(len(texts), dtype=bool)
-    folded = pc.ascii_lower(pc.replace_substring(texts, "*", ""))
+    data = texts.buffers()[2]  # the texts' bytes: the removal of "*" is skipped if none has one
+    starred = data is None or bool((np.frombuffer(data, dtype=np.uint8) == ord("*")).any())
+    folded = pc.ascii_lower(pc.replace_substring(texts, "*", "") if starred else texts)
     read = np.zeros(len(texts), bool) if ascii_only else ~_bools(pc.string_is_ascii(texts))
     try:
         some = pc.match_substring_regex(
