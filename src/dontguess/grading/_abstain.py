@@ -49,24 +49,20 @@ def _any(parts: list[str]) -> str:
 
 
 # guarded(): the same patterns, searched faster (a lookahead for their first characters)
-_GATE = guarded(re.compile(_any(phrases.GATE)))
+_GATE = guarded(_any(phrases.GATE))
 _WHOLE = re.compile(_any(phrases.WHOLE))
-_ABSTAIN = guarded(re.compile(_any(phrases.ABSTAIN)))
-_HEDGE = guarded(re.compile(_any(phrases.HEDGE)))
-_COMMIT = guarded(re.compile(_any(phrases.COMMIT)))
-_INDEFINITE = guarded(re.compile(_any(phrases.INDEFINITE)))
+_ABSTAIN = guarded(_any(phrases.ABSTAIN))
+_HEDGE = guarded(_any(phrases.HEDGE))
+_COMMIT = guarded(_any(phrases.COMMIT))
+_INDEFINITE = guarded(_any(phrases.INDEFINITE))
 _LEADING = re.compile(rf"^(?:{_any(phrases.LEADING)})(?:\b|(?<=\W))[\s,:-]*")
 _FILLER = re.compile(rf"^(?:{_any(phrases.FILLER)})")
 _CLAUSE_SPLIT = guarded(
-    re.compile(
-        r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
-        r"[.!?;]+(?=\s|$)|[。！？；\n]+"
-    )
+    r"(?<!\bvs)(?<!\bal)(?<!\bdr)(?<!\bmr)(?<!\bst)(?<!\bjr)(?<!\be\.g)(?<!\bi\.e)"
+    r"[.!?;]+(?=\s|$)|[。！？；\n]+"
 )
 _CONTRAST = guarded(
-    re.compile(
-        rf"(?:^|,?\s+)(?:{_any(phrases.CONTRAST)})\b,?|[，、]?(?:但是|不过|不過|然而|可是|しかし|ただし)"
-    )
+    rf"(?:^|,?\s+)(?:{_any(phrases.CONTRAST)})\b,?|[，、]?(?:但是|不过|不過|然而|可是|しかし|ただし)"
 )
 # (?<!\S): a match starts only where a word starts, so a long run of non-space characters
 # is scanned once, not once per character (that was quadratic: 100 kB took 80 s).
@@ -76,14 +72,12 @@ _NOT_AFFIRMATIVE = (
     r"limited|scarce|sparse|incomplete|difficult|hard|likely|often|usually|generally|"
     r"typically|available|only\b"
 )
-_ASSERTS = guarded(re.compile(rf"(?:\b|(?<='))(?:{_any(phrases.COPULA)})\s+(?!{_NOT_AFFIRMATIVE})"))
+_ASSERTS = guarded(rf"(?:\b|(?<='))(?:{_any(phrases.COPULA)})\s+(?!{_NOT_AFFIRMATIVE})")
 _DIGIT = re.compile(r"\b\d")  # a number, not the 1 of "DX1"
 _QUOTED = re.compile(r"\"[^\"]*\"|«[^»]*»|„[^“]*“|「[^」]*」")
 _APOLOGY = guarded(
-    re.compile(
-        r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably|omlouvám|bohužel|к сожалению|"
-        r"извините|leider|désolée?|malheureusement|lo siento|lamentablemente)\b|抱歉|申し訳"
-    )
+    r"\b(?:sorry|apologi[sz]e|unfortunately|regrettably|omlouvám|bohužel|к сожалению|"
+    r"извините|leider|désolée?|malheureusement|lo siento|lamentablemente)\b|抱歉|申し訳"
 )
 _STRIP = " ,-:\"'()*<>[]«»„"
 

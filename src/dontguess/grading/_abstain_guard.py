@@ -95,7 +95,7 @@ def _class_item(op: Any, av: Any) -> str:
     raise _Open(str(op))
 
 
-def first_chars(pattern: re.Pattern[str]) -> str | None:
+def first_chars(pattern: re.Pattern[str] | str, flags: int = 0) -> str | None:
     """A character class of the characters a match of ``pattern`` can start with.
 
     None when that is not known (see the module docstring) or the pattern can match the
@@ -106,12 +106,11 @@ def first_chars(pattern: re.Pattern[str]) -> str | None:
     >>> first_chars(re.compile(r"a*")) is None, first_chars(re.compile(r".b")) is None
     (True, True)
     """
-    if pattern.flags & (re.IGNORECASE | re.VERBOSE | re.LOCALE) or not isinstance(
-        pattern.pattern, str
-    ):
+    text, flags = (pattern, flags) if isinstance(pattern, str) else (pattern.pattern, pattern.flags)
+    if flags & (re.IGNORECASE | re.VERBOSE | re.LOCALE) or not isinstance(text, str):
         return None
     try:
-        items, empty = _first_of(sre_parse.parse(pattern.pattern, pattern.flags))
+        items, empty = _first_of(sre_parse.parse(text, flags))
         if empty or not items:
             return None
         return "[" + "".join(dict.fromkeys(_class_item(op, av) for op, av in items)) + "]"
@@ -119,23 +118,21 @@ def first_chars(pattern: re.Pattern[str]) -> str | None:
         return None
 
 
-def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def guarded(pattern: re.Pattern[str] | str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` with a lookahead for its first characters in front (the same matches).
 
-    Returns ``pattern`` itself when its first characters are not known.
+    Given the pattern's text (and flags), the plain pattern is compiled only when it is
+    returned: when its first characters are not known.
 
-    >>> p = guarded(re.compile(r"\\bnot?\\b"))
+    >>> p = guarded(r"\\bnot?\\b")
     >>> p.search("it is not so").span(), p.sub("-", "no, not now")
     ((6, 9), '-, - now')
     """
-    chars = first_chars(pattern)
-    if chars is None:
-        return pattern
-    flags = pattern.flags & ~re.UNICODE  # implied for str patterns; the others are kept
-    try:
-        out = re.compile(f"(?={chars})(?:{pattern.pattern})", flags)
-    except re.error:  # e.g. inline global flags, which must stay at the start
-        return pattern
-    if out.groups != pattern.groups or out.groupindex != pattern.groupindex:
-        return pattern
-    return out
+    text, flags = (pattern, flags) if isinstance(pattern, str) else (pattern.pattern, pattern.flags)
+    chars = first_chars(text, flags)
+    if chars is not None:  # the text parsed alone, so it is a whole pattern inside (?:…)
+        try:  # (a lookahead with a class holds no group: the groups are the same)
+            return re.compile(f"(?={chars})(?:{text})", flags & ~re.UNICODE)
+        except re.error:  # e.g. inline global flags, which must stay at the start
+            pass
+    return pattern if isinstance(pattern, re.Pattern) else re.compile(text, flags)
