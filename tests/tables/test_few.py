@@ -73,3 +73,23 @@ def test_a_target_first_seen_late_in_a_big_file(tmp_path: Path) -> None:
     assert np.array_equal(got, targets, equal_nan=True)
     assert int(np.sum(got == 0.9)) == 5
     assert math.isnan(float(got[0]))
+
+
+def test_negative_zero_target_reads_as_zero(tmp_path: Path) -> None:
+    """-0.0 and 0.0 are one target: the column holds +0.0 (the values are rebuilt then)."""
+    path = tmp_path / "zeros.parquet"
+    targets = [-0.0, 0.0, 0.5, None]
+    pq.write_table(
+        pa.table(
+            {
+                "item_id": ["a", "b", "c", "d"],
+                "model": ["m"] * 4,
+                "verdict": ["correct"] * 4,
+                "stated_target": pa.array(targets, pa.float64()),
+            }
+        ),
+        path,
+    )
+    got = read_graded([path]).stated_target
+    assert got[:3].view(np.uint64).tolist() == np.array([0.0, 0.0, 0.5]).view(np.uint64).tolist()
+    assert math.isnan(float(got[3]))

@@ -177,10 +177,18 @@ def cluster_counts(
         verdicts = verdict[graded].astype(np.int64)
         counts = np.bincount(inverse.reshape(-1) * 3 + verdicts, minlength=keys.size * 3)
         return keys // size, counts.reshape(keys.size, 3).astype(np.float64)
-    cell = np.empty(n, dtype=np.int32 if 4 * span < 2**31 else np.int64)
-    for lo in range(0, n, CHUNK):
+    cell: npt.NDArray[np.signedinteger[Any]] = np.empty(
+        n, dtype=np.int32 if 4 * span < 2**31 else np.int64
+    )
+    part: npt.NDArray[np.signedinteger[Any]] = np.empty(min(n, CHUNK), dtype=cell.dtype)
+    for lo in range(0, n, CHUNK):  # cell = (group * size + item) * 4 + verdict + 1, in place
         hi = min(n, lo + CHUNK)
-        cell[lo:hi] = (group[lo:hi].astype(np.int64) * size + item[lo:hi]) * 4 + verdict[lo:hi] + 1
+        out: npt.NDArray[np.signedinteger[Any]] = cell[lo:hi]
+        np.multiply(group[lo:hi], 4 * size, out=out, casting="unsafe")  # fits: 4 * span does
+        np.multiply(item[lo:hi], 4, out=part[: hi - lo], casting="unsafe")
+        out += part[: hi - lo]
+        out += verdict[lo:hi]
+        out += 1
     cells = np.bincount(cell, minlength=4 * span).reshape(span, 4)[:, 1:]  # drop the ungraded
     keys = np.flatnonzero(cells.any(axis=1))
     return keys // size, cells[keys].astype(np.float64)

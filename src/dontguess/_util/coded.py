@@ -80,6 +80,7 @@ class Pending:
         codes: each record's index into ``values``.
         order: indices of ``values`` in sorted order, if already known (else sorted here).
         constant: every record holds ``values[0]`` (``codes`` may then be a broadcast view).
+        distinct: the caller knows ``values`` are distinct (not checked again).
     """
 
     def __init__(
@@ -89,11 +90,13 @@ class Pending:
         order: Any = None,
         *,
         constant: bool = False,
+        distinct: bool = False,
     ) -> None:
-        first: dict[Any, int] = {}
-        remap = np.fromiter((first.setdefault(v, k) for k, v in enumerate(values)), np.int64)
-        if len(first) < len(values):  # duplicates: point every copy at its first occurrence
-            codes, order = remap[codes], None
+        if not distinct:
+            first: dict[Any, int] = {}
+            remap = np.fromiter((first.setdefault(v, k) for k, v in enumerate(values)), np.int64)
+            if len(first) < len(values):  # duplicates: point every copy at its first one
+                codes, order = remap[codes], None
         if order is None:
             order = sorted(range(len(values)), key=values.__getitem__)
         self.dictionary = as_objects(values)
@@ -153,11 +156,18 @@ def constant_pending(value: str, n: int) -> Pending:
     return Pending([value], np.broadcast_to(np.zeros(1, dtype=np.int8), (n,)), constant=True)
 
 
-def coded_numbers(uniques: npt.NDArray[Any], codes: npt.NDArray[np.integer[Any]]) -> CodedArray:
+def coded_numbers(
+    uniques: npt.NDArray[Any],
+    codes: npt.NDArray[np.integer[Any]],
+    *,
+    data: npt.NDArray[Any] | None = None,
+) -> CodedArray:
     """The number array ``uniques[codes]`` as a read-only :class:`CodedArray`.
 
     ``uniques`` must be distinct (nan at most once); a one-value dictionary with codes that
-    are a broadcast view (zero strides) gives a column that stores one value.
+    are a broadcast view (zero strides) gives a column that stores one value. ``data``, if
+    given, is ``uniques[codes]`` already (it is used, not copied: at 50 M records a copy is
+    400 MB).
 
     >>> col = coded_numbers(np.array([0.5, np.nan]), np.array([1, 0, 0], dtype=np.int8))
     >>> col.tolist(), codes_of(col[1:])[1].tolist()
@@ -166,7 +176,7 @@ def coded_numbers(uniques: npt.NDArray[Any], codes: npt.NDArray[np.integer[Any]]
     uniques = np.asarray(uniques)
     if len(uniques) == 1 and codes.strides == (0,):
         return _constant(uniques, len(codes))
-    out: CodedArray = uniques[codes].view(CodedArray)
+    out: CodedArray = (uniques[codes] if data is None else data).view(CodedArray)
     out._dictionary, out._codes = uniques, codes
     out._order = np.argsort(uniques, kind="stable").astype(np.int64)  # nan last
     out.flags.writeable = False

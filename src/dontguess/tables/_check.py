@@ -179,13 +179,15 @@ def _targets(table: Any, where: Where, n: int) -> CodedArray:
         column = column.cast(kind.value_type)
         kind = column.type
     codes: npt.NDArray[np.integer[Any]] | None = None
+    floats_read = None  # the records' values, when read as they are
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # safe=False: an integer beyond 2**53 rounds; the range check still catches it
         floats = pc.cast(column, pa.float64(), safe=False)
-        few = few_values(_float_values(floats))
-        if few is not None:
+        few = few_values(floats_read := _float_values(floats))
+        if few is not None:  # then values[codes] is floats_read, bit for bit
             values, codes = few
         else:
+            floats_read = None
             encoded = encode(floats, name, where, as_text=False)
             values = np.append(_float_values(encoded.dictionary), math.nan)
             codes = encoded.codes
@@ -204,7 +206,13 @@ def _targets(table: Any, where: Where, n: int) -> CodedArray:
             row = int(bad[0])
             got = float(uniques[codes[row]])
             raise where.error(row, f"{name} must be in [0, 1), got {got!r}")
-    return coded_numbers(uniques, codes)
+    if floats_read is not None and not _same_bits(values, uniques):
+        floats_read = None  # equal numbers were merged (-0.0 into 0.0): the values change
+    return coded_numbers(uniques, codes, data=floats_read)
+
+
+def _same_bits(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a.view(np.uint64), b.view(np.uint64)))
 
 
 def _parsed_numbers(column: Any, name: str, where: Where) -> tuple[npt.NDArray[np.float64], Any]:
@@ -266,6 +274,8 @@ def _int64_values(column: Any) -> npt.NDArray[np.int64]:
 def _check_range(
     values: npt.NDArray[np.float64], name: str, where: Where, *, upper_open: bool
 ) -> None:
+    if values.strides == (0,):  # a constant (a column the file lacks): one value to check
+        values = values[:1]
     known = ~np.isnan(values)
     high_bad = values >= 1.0 if upper_open else values > 1.0
     bad = np.flatnonzero(known & ((values < 0.0) | high_bad | np.isinf(values)))

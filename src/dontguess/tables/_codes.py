@@ -112,7 +112,10 @@ class Encoded:
 
         values = ["" if v is None else v for v in self.values()]
         order = _indices(pc.array_sort_indices(self.dictionary), missing=-1)
-        return Pending(values, self.codes, np.concatenate(([len(values) - 1], order)))
+        # a dictionary holds distinct values; the null row's "" may repeat one of them
+        distinct = "" not in values[:-1]
+        order = np.concatenate(([len(values) - 1], order))
+        return Pending(values, self.codes, order, distinct=distinct)
 
 
 def encode(
