@@ -287,7 +287,7 @@ def _check_range(
 
 def _styles(table: Any, target: npt.NDArray[np.float64], where: Where, n: int) -> Pending:
     """Prompt style: ``""`` for closed rubric, penalty (default) or reward for open."""
-    closed = np.isnan(target)
+    is_open = ~np.isnan(target)
     if "style" in table.column_names:
         encoded = encode(table.column("style"), "style", where)
         words = [w or "" for w in encoded.lower_words()]
@@ -296,12 +296,11 @@ def _styles(table: Any, target: npt.NDArray[np.float64], where: Where, n: int) -
             row = int(bad[0])
             raw = show(table.column("style")[row])
             raise where.error(row, f"style must be penalty, reward or empty; got {raw}")
-        lookup = np.array([_STYLES.index(w) if w in _STYLES else 0 for w in words], np.int8)
-        codes = lookup[encoded.codes]
+        # closed rubric: no style (0); open rubric: penalty (1) unless reward (2)
+        lookup = np.array([max(_STYLES.index(w), 1) for w in words], np.int8)
+        codes = np.where(is_open, lookup[encoded.codes], np.int8(0))
     else:
-        codes = np.zeros(n, dtype=np.int8)
-    codes[closed] = 0  # closed rubric: no style
-    codes[~closed & (codes == 0)] = 1  # open rubric: penalty unless reward
+        codes = is_open.view(np.int8)  # 1 (penalty) where open, 0 where closed
     return Pending(_STYLES, codes, np.arange(len(_STYLES)))
 
 
