@@ -9,7 +9,17 @@ turn (the order rotates each round) and --repeat times:
   "verdict"])`` count: the floor for reading and counting this file in Python (its start-up
   includes ``pyarrow.dataset``, which ``pq.read_table`` imports, and pandas, which that
   imports when installed: about 0.3 s on the 2-core machine of docs/scoring.md);
+* ``pyarrow-malloc``: the same with ``ARROW_DEFAULT_MEMORY_POOL=system``, Arrow's switch to
+  the C library's allocator, which ``dontguess score`` also uses for its own process (on the
+  virtual machine of docs/scoring.md Arrow's default allocator, mimalloc, spends seconds of
+  system time at 50 M records); the faster of the two ``pyarrow`` processes is the baseline of
+  the ``x best`` column;
 * ``pandas``: ``pd.read_parquet`` + ``DataFrame.groupby`` on the same keys, count;
+* with ``--floors``, two pyarrow processes that also tell the questions apart, as ``score``
+  must (for the duplicate check and the bootstrap's clusters): ``pyarrow-ids`` adds
+  ``pc.dictionary_encode`` of ``item_id``, ``pyarrow-dup`` adds a ``Table.group_by`` on the
+  duplicate key (item_id, model, stated_target, sample) and checks every count is 1. They
+  show what the same work costs with pyarrow's own tools (slow and memory-hungry at 50 M);
 * ``score``: ``dontguess score FILE --format json`` (default ``--bootstrap 1000``: checks,
   duplicate check, counts, scores, bootstrap intervals, audit);
 * ``score-b0``: the same with ``--bootstrap 0``.
@@ -52,6 +62,21 @@ PYARROW = """
 import sys, pyarrow.parquet as pq
 t = pq.read_table(sys.argv[1])
 g = t.group_by(["model", "stated_target", "verdict"]).aggregate([([], "count_all")])
+print(sum(g.column("count_all").to_pylist()))
+"""
+PYARROW_IDS = """
+import sys, pyarrow.parquet as pq, pyarrow.compute as pc
+t = pq.read_table(sys.argv[1])
+g = t.group_by(["model", "stated_target", "verdict"]).aggregate([([], "count_all")])
+ids = pc.dictionary_encode(t.column("item_id"))
+print(sum(g.column("count_all").to_pylist()))
+"""
+PYARROW_DUP = """
+import sys, pyarrow.parquet as pq, pyarrow.compute as pc
+t = pq.read_table(sys.argv[1])
+g = t.group_by(["model", "stated_target", "verdict"]).aggregate([([], "count_all")])
+key = t.group_by(["item_id", "model", "stated_target", "sample"]).aggregate([([], "count_all")])
+assert pc.max(key.column("count_all")).as_py() == 1, "a repeated record"
 print(sum(g.column("count_all").to_pylist()))
 """
 PANDAS = """
@@ -103,6 +128,10 @@ def child_env(cache: Path) -> dict[str, str]:
     return env
 
 
+#: Environment added to one process (Arrow's allocator switch for the second baseline).
+EXTRA_ENV = {"pyarrow-malloc": {"ARROW_DEFAULT_MEMORY_POOL": "system"}}
+
+
 def run(command: list[str], env: dict[str, str]) -> tuple[tuple[float, ...], str]:
     """(wall s, CPU s, of which system s, peak resident MB) and stdout of one process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -120,13 +149,17 @@ def run(command: list[str], env: dict[str, str]) -> tuple[tuple[float, ...], str
         return (wall, cpu, usage.ru_stime, usage.ru_maxrss / 1024), out.read().decode()
 
 
-def commands(path: Path, pandas: bool) -> dict[str, list[str]]:
+def commands(path: Path, pandas: bool, floors: bool = False) -> dict[str, list[str]]:
     score = [sys.executable, "-m", "dontguess", "score", str(path), "--format", "json"]
     out = {
         "pyarrow": [sys.executable, "-c", PYARROW, str(path)],
+        "pyarrow-malloc": [sys.executable, "-c", PYARROW, str(path)],
         "score": score,
         "score-b0": [*score, "--bootstrap", "0"],
     }
+    if floors:
+        out["pyarrow-ids"] = [sys.executable, "-c", PYARROW_IDS, str(path)]
+        out["pyarrow-dup"] = [sys.executable, "-c", PYARROW_DUP, str(path)]
     if pandas:
         out["pandas"] = [sys.executable, "-c", PANDAS, str(path)]
     return out
@@ -147,6 +180,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds (medians reported)")
     parser.add_argument("--seed", type=int, default=0, help="data seed")
     parser.add_argument("--file", type=Path, default=None, help="keep the Parquet file here")
+    parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="also time pyarrow processes that tell questions apart (pyarrow-ids, pyarrow-dup)",
+    )
     parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write_only:
@@ -168,15 +206,16 @@ def main() -> None:
         env = child_env(Path(tmp) / "pycache")
         small = Path(tmp) / "warm-up.parquet"
         write(1000, small, args.seed)
-        for command in commands(small, have_pandas).values():  # fills the bytecode cache
-            run(command, env)
+        warm_up = commands(small, have_pandas, args.floors)
+        for name, command in warm_up.items():  # fills the bytecode cache
+            run(command, env | EXTRA_ENV.get(name, {}))
         print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
-        runs = commands(path, have_pandas)
+        runs = commands(path, have_pandas, args.floors)
         results: dict[str, list[tuple[float, ...]]] = {name: [] for name in runs}
         names = list(runs)
         for round_ in range(args.repeat):
             for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                measured, out = run(runs[name], env)
+                measured, out = run(runs[name], env | EXTRA_ENV.get(name, {}))
                 results[name].append(measured)
                 total = counted(out) if name.startswith("score") else int(out.strip())
                 assert total == args.n, f"{name} counted {total:,} of {args.n:,} records"
@@ -198,16 +237,20 @@ def report(results: dict[str, list[tuple[float, ...]]], n: int) -> None:
         return statistics.median(r[k] for r in results[name])
 
     base_wall, base_peak = median("pyarrow", 0), median("pyarrow", 3)
+    best = min(("pyarrow", "pyarrow-malloc"), key=lambda name: median(name, 0))
+    best_wall, best_peak = median(best, 0), median(best, 3)
     rounds = len(results["pyarrow"])
     print(f"\n{n:,} records, median of {rounds} interleaved rounds (every count checked):")
-    print(f"{'process':10} {'wall s':>8} {'x pyarrow':>10} {'cpu s':>7} {'sys s':>7} "
-          f"{'peak MB':>9} {'x pyarrow':>10}")  # fmt: skip
+    print(f"{'process':14} {'wall s':>8} {'x pyarrow':>10} {'x best':>7} {'cpu s':>7} "
+          f"{'sys s':>7} {'peak MB':>9} {'x pyarrow':>10} {'x best':>7}")  # fmt: skip
     for name in results:
         wall, cpu, system, peak = (median(name, k) for k in range(4))
         print(
-            f"{name:10} {wall:8.2f} {wall / base_wall:10.2f} {cpu:7.2f} {system:7.2f} "
-            f"{peak:9.0f} {peak / base_peak:10.2f}"
+            f"{name:14} {wall:8.2f} {wall / base_wall:10.2f} {wall / best_wall:7.2f} "
+            f"{cpu:7.2f} {system:7.2f} {peak:9.0f} {peak / base_peak:10.2f} "
+            f"{peak / best_peak:7.2f}"
         )
+    print(f"x best: ratio to the faster pyarrow process ({best})")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 
 
