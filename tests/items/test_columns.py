@@ -123,3 +123,33 @@ def test_hf_set_with_simpleqa_columns(tmp_path: Path) -> None:
 def test_column_list_is_bounded() -> None:
     text = column_list([f"c{i:03d}" for i in range(500)])
     assert text.endswith(", ...] (500 columns)") and len(text) < 500
+
+
+def test_incorrect_answers_column(tmp_path: Path) -> None:
+    """Known wrong answers are read (a list, a JSON list, or cut text); a gold is dropped."""
+    path = tmp_path / "q.jsonl"
+    rows = [
+        {"question": "Red capes?", "answer": "Tradition", "incorrect_answers": ["Anger", "Red"]},
+        {"question": "2+2?", "answer": "4", "incorrect_answers": '["5", "4", "5"]'},
+        {"question": "Sky?", "answer": "Blue"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items = load_items(str(path))
+    assert [i.incorrect_answers for i in items] == [("Anger", "Red"), ("5",), ()]
+    tqa = tmp_path / "tqa.csv"
+    tqa.write_text(
+        "Question,Correct Answers,Incorrect Answers\nRed capes?,Tradition; Spectacle,Anger; Red\n"
+    )
+    csv_items = load_items(
+        str(tqa),
+        question_col="Question",
+        answer_col="Correct Answers",
+        incorrect_col="Incorrect Answers",
+        answer_sep="; ",
+    )
+    assert csv_items[0].answers == ("Tradition", "Spectacle")
+    assert csv_items[0].incorrect_answers == ("Anger", "Red")
+    with pytest.raises(SchemaError, match=r"no incorrect-answers column 'Wrong'; columns: \["):
+        load_items(
+            str(tqa), question_col="Question", answer_col="Correct Answers", incorrect_col="Wrong"
+        )

@@ -31,7 +31,8 @@ question sets (--dataset):
 %(sets)s
   or hf:NAME[:SPLIT], or a .jsonl / .json / .csv / .parquet file (docs/datasets.md).
   A file's or hf: set's columns: --question-col, --answer-col (text, a list, or text cut
-  by --answer-sep), --id-col, --group-col; a missing one is named with the columns there.
+  by --answer-sep), --id-col, --group-col, --incorrect-col; a missing one is named with the
+  columns there.
   Built-in sets are downloaded into the cache on first use (see `dontguess datasets`);
   $DONTGUESS_DATA_DIR, when set, wins. spec.json records their source and sha256.
 
@@ -139,6 +140,13 @@ def register(subparsers: Any) -> None:
     a("--question-col", default="question", metavar="COL", help="file/hf: question column")
     a("--answer-col", default="answer", metavar="COL", help="gold column: text or a list")
     a("--answer-sep", metavar="SEP", help="split --answer-col text on SEP, e.g. '; '")
+    a(
+        "--incorrect-col",
+        default="incorrect_answers",
+        metavar="COL",
+        help="known wrong answers (read when present; cut by --answer-sep): a reply matching "
+        "one is graded incorrect, e.g. TruthfulQA's 'Incorrect Answers'",
+    )
     a("--id-col", default="id", metavar="COL", help="id column (absent: the row number)")
     a("--group-col", action="extend", type=_words, default=[], metavar="COL[,COL]",
       help="columns kept as groups for score --by (repeatable)")  # fmt: skip
@@ -445,5 +453,6 @@ def _columns(args: argparse.Namespace) -> dict[str, Any]:
         "answer_sep": (args.answer_sep, None),
         "id_col": (args.id_col, "id"),
         "group_cols": (args.group_col, []),
+        "incorrect_col": (args.incorrect_col, "incorrect_answers"),
     }
     return {k: v for k, (v, default) in given.items() if v != default}

@@ -90,6 +90,7 @@ def load_items(
     answers_col: str = "answers",
     group_cols: Sequence[str] = (),
     answer_sep: str | None = None,
+    incorrect_col: str = "incorrect_answers",
     seed: int = 0,
 ) -> list[Item]:
     """Load a question set as a list of items, in source order.
@@ -105,6 +106,10 @@ def load_items(
         group_cols: columns copied into ``Item.groups`` (files and ``hf:`` sets).
         answer_sep: split text cells of the answer columns on this separator (e.g.
             ``"; "``); ``None`` keeps each text cell whole.
+        incorrect_col: the column of known wrong answers (read when present; a column
+            named here must exist): a reply matching one is graded incorrect, as for
+            TruthfulQA's ``Incorrect Answers``. Cut by ``answer_sep`` too; a value that is
+            also a gold answer is dropped.
         seed: seed for generated probes and the option order of ``truthfulqa_binary``.
 
     Returns:
@@ -126,7 +131,15 @@ def load_items(
         raise InputError(f"group_cols must be a list of names, got the string {group_cols!r}")
     if answer_sep == "":
         raise InputError("answer_sep must be a non-empty separator (or None), got ''")
-    cols = Columns(id_col, question_col, answer_col, answers_col, tuple(group_cols), answer_sep)
+    cols = Columns(
+        id_col,
+        question_col,
+        answer_col,
+        answers_col,
+        tuple(group_cols),
+        answer_sep,
+        incorrect_col,
+    )
     items = _load(source, cols, seed)
     return items if limit is None else items[:limit]
 
@@ -135,7 +148,8 @@ def _load(source: str, cols: Columns, seed: int) -> list[Item]:
     if cols != Columns() and (source in BUILTIN_FILES or source.startswith("probe:")):
         raise InputError(
             f"column options (--question-col, --answer-col, --answer-sep, --id-col, "
-            f"--group-col) apply to files and hf: sets; {source!r} is a built-in set with "
+            f"--group-col, --incorrect-col) apply to files and hf: sets; {source!r} is a "
+            "built-in set with "
             "fixed columns (see docs/datasets.md)"
         )
     if source in BUILTIN_FILES:

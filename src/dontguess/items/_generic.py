@@ -3,8 +3,10 @@
 Other column names are chosen with :class:`Columns` (``--question-col``, ``--answer-col``,
 ``--id-col``, ``--group-col`` on the command line); an answer cell may hold a list, a
 JSON-encoded list, or text split on ``answer_sep``. Optional columns ``kind`` (text /
-number / date / choice / unknowable) and ``choices`` (a list; JSON-encoded in CSV) are read
-when present; ``groups`` become item groups. A missing column is a :class:`SchemaError`
+number / date / choice / unknowable), ``choices`` (a list; JSON-encoded in CSV) and
+``incorrect_answers`` (known wrong answers, as TruthfulQA lists them: a reply matching one
+is graded incorrect; ``--incorrect-col`` names another column) are read when present;
+``groups`` become item groups. A missing column is a :class:`SchemaError`
 that lists the columns the file has.
 """
 
@@ -37,7 +39,8 @@ class Columns:
     """Which column holds what; ``groups`` are copied into ``Item.groups`` as strings.
 
     ``answer_sep``: split text answer cells on this separator (``"; "`` for TruthfulQA's
-    lists); ``None`` keeps a text cell whole (a JSON-encoded list is still a list).
+    lists); ``None`` keeps a text cell whole (a JSON-encoded list is still a list). It cuts
+    the ``incorrect`` column's cells too.
     """
 
     id: str = "id"
@@ -46,6 +49,7 @@ class Columns:
     answers: str = "answers"
     groups: tuple[str, ...] = ()
     answer_sep: str | None = None
+    incorrect: str = "incorrect_answers"
 
 
 def as_list(value: Any, *, where: str, path: str, line: int) -> list[str]:
@@ -166,6 +170,10 @@ def _check_columns(row: dict[str, Any], cols: Columns, path: str, line: int) -> 
             "(name it with --answer-col, or answer_col= in Python)",
             path=path,
         )
+    if cols.incorrect != _DEFAULT.incorrect and cols.incorrect not in row:  # named by the user
+        raise SchemaError(
+            f"no incorrect-answers column {cols.incorrect!r}; columns: {have}", path=path
+        )
     for name in cols.groups:
         if name not in row:
             raise SchemaError(f"no group column {name!r}; columns: {have}", path=path, line=line)
@@ -192,6 +200,7 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
     if len(choices) > 26:
         raise InputError(f"at most 26 choices, got {len(choices)}", path=path, line=line)
     groups = {name: _group_text(row[name], name, path, line) for name in cols.groups}
+    wrong = _answers(row.get(cols.incorrect), cols.incorrect, cols.answer_sep, path, line)
     text = question.strip()
     return Item(
         id=item_id,
@@ -200,6 +209,7 @@ def _row_item(line: int, row: dict[str, Any], cols: Columns, path: str, item_id:
         kind="choice" if choices and kind == "text" else kind,
         choices=choices,
         groups=groups,
+        incorrect_answers=_dedupe(w for w in wrong if w not in answers),
     )
 
 
