@@ -157,3 +157,17 @@ def test_same_matches_and_decisions_on_the_shared_labelled_answers(
         monkeypatch.setattr(_abstain, name, _plain(name))
     some = range(0, len(texts), 4)  # (every text: 6 s more)
     assert [detect_abstention(texts[i]) for i in some] == [fast[i] for i in some]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(?i:abc)", r"(?i)abc", r"(?i:no)t", r"(?:(?i:idk)|x)y", r"(?x) a b c"],
+)
+def test_caseless_patterns_keep_their_matches(pattern: str) -> None:
+    """A pattern whose first characters may come in another case is left as it is (a
+    scoped ``(?i:...)`` was guarded by its lower-case letters only, missing 'ABC')."""
+    text = "ABC abc NOT not IDKy idky Xy"
+    plain = re.compile(pattern)
+    assert [m.span() for m in guarded(pattern).finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]

@@ -19,22 +19,31 @@ tests/grading/test_abstain_guard.py checks equal matches on the shared labelled 
 from __future__ import annotations
 
 import re
-from re import _constants as sre_c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+try:  # CPython's own parser of regular expressions (private: if it moves, no guard)
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - every CPython from 3.11 has them
+    sre_c = sre_parse = None
 
 __all__ = ["first_chars", "guarded"]
 
-_CATEGORY = {
-    sre_c.CATEGORY_DIGIT: "\\d",
-    sre_c.CATEGORY_NOT_DIGIT: "\\D",
-    sre_c.CATEGORY_WORD: "\\w",
-    sre_c.CATEGORY_NOT_WORD: "\\W",
-    sre_c.CATEGORY_SPACE: "\\s",
-    sre_c.CATEGORY_NOT_SPACE: "\\S",
-}
-_ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
-_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT)
+_CATEGORY = (
+    {}
+    if sre_c is None
+    else {
+        sre_c.CATEGORY_DIGIT: "\\d",
+        sre_c.CATEGORY_NOT_DIGIT: "\\D",
+        sre_c.CATEGORY_WORD: "\\w",
+        sre_c.CATEGORY_NOT_WORD: "\\W",
+        sre_c.CATEGORY_SPACE: "\\s",
+        sre_c.CATEGORY_NOT_SPACE: "\\S",
+    }
+)
+_ZERO_WIDTH = () if sre_c is None else (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
+_REPEATS = () if sre_c is None else (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT)
+_CASELESS = re.IGNORECASE | re.VERBOSE | re.LOCALE
 
 
 class _Open(Exception):
@@ -71,6 +80,8 @@ def _first_op(op: Any, av: Any) -> tuple[list[tuple[Any, Any]], bool]:
             empty = empty or can_be_empty
         return items, empty
     if op is sre_c.SUBPATTERN:
+        if av[1] & _CASELESS:  # (?i:...): the first characters come in either case
+            raise _Open("scoped flags")
         return _first_of(av[3])
     if op is sre_c.ATOMIC_GROUP:
         return _first_of(av)
@@ -107,10 +118,13 @@ def first_chars(pattern: re.Pattern[str] | str, flags: int = 0) -> str | None:
     (True, True)
     """
     text, flags = (pattern, flags) if isinstance(pattern, str) else (pattern.pattern, pattern.flags)
-    if flags & (re.IGNORECASE | re.VERBOSE | re.LOCALE) or not isinstance(text, str):
+    if sre_parse is None or flags & _CASELESS or not isinstance(text, str):
         return None
     try:
-        items, empty = _first_of(sre_parse.parse(text, flags))
+        parsed = sre_parse.parse(text, flags)
+        if parsed.state.flags & _CASELESS:  # e.g. a leading (?i) in the text
+            return None
+        items, empty = _first_of(parsed)
         if empty or not items:
             return None
         return "[" + "".join(dict.fromkeys(_class_item(op, av) for op, av in items)) + "]"
