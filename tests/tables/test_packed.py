@@ -16,7 +16,7 @@ WHERE = Where("ids.parquet", 1)
 
 def _ids(rng: np.random.Generator, width: int, n: int, distinct: int) -> list[str]:
     alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789é"))
-    pool = set()
+    pool: set[str] = set()
     while len(pool) < distinct:
         word = "".join(rng.choice(alphabet[:-1], width))
         pool.add(word)
@@ -99,3 +99,16 @@ def test_many_rows_in_parallel_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     one = pc.dictionary_encode(pa.array(ids))
     assert got.dictionary.to_pylist() == one.dictionary.to_pylist()
     assert got.codes.tolist() == one.indices.to_pylist()
+
+
+def test_a_dictionary_that_repeats_a_value_is_merged() -> None:
+    """An Arrow dictionary column made by another tool may repeat a value: 'a' at codes 0 and
+    2 is one model (pyarrow's Parquet writer re-encodes, so this comes through Python)."""
+    from dontguess.tables._check import to_graded_table
+
+    model = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 2]), pa.array(["a", "b", "a"]))
+    table = pa.table({"item_id": ["1", "2", "3", "4"], "model": model, "verdict": ["correct"] * 4})
+    got, _ = to_graded_table(table, WHERE)
+    assert sorted(set(got.model.tolist())) == ["a", "b"]
+    codes = got.model._codes  # type: ignore[attr-defined]
+    assert codes[0] == codes[2] == codes[3] != codes[1]

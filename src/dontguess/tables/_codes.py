@@ -81,10 +81,13 @@ class Encoded:
     """A column as ``dictionary`` (pyarrow strings, k distinct values) and ``codes``.
 
     ``codes[i]`` is row i's index into the dictionary, ``k`` where the row is null.
+    ``distinct``: the dictionary's values are known to differ (pyarrow encoded them); a
+    dictionary read from a file as it is may repeat a value.
     """
 
     dictionary: Any
     codes: npt.NDArray[np.integer[Any]]
+    distinct: bool = False
 
     def values(self) -> list[str | None]:
         """The dictionary as Python text, then ``None`` (the code of null rows)."""
@@ -112,8 +115,8 @@ class Encoded:
 
         values = ["" if v is None else v for v in self.values()]
         order = _indices(pc.array_sort_indices(self.dictionary), missing=-1)
-        # a dictionary holds distinct values; the null row's "" may repeat one of them
-        distinct = "" not in values[:-1]
+        # the null rows' "" may repeat a value; else an encoded dictionary needs no check
+        distinct = self.distinct and "" not in values[:-1]
         order = np.concatenate(([len(values) - 1], order))
         return Pending(values, self.codes, order, distinct=distinct)
 
@@ -131,7 +134,8 @@ def encode(
     import pyarrow.compute as pc
 
     kind = column.type
-    if pa.types.is_dictionary(kind):
+    hashed = not pa.types.is_dictionary(kind)  # else the file's own dictionary
+    if not hashed:
         encoded = column
     elif pa.types.is_nested(kind) or pa.types.is_null(kind):
         encoded = pc.dictionary_encode(strings(column, name, where, nested_ok=nested_ok))
@@ -153,9 +157,10 @@ def encode(
         except (InputError, pa.ArrowException):
             strings(column, name, where, nested_ok=nested_ok)  # raises, naming the row
             raise
+    distinct = hashed and not dictionary.null_count
     if dictionary.null_count:  # a hand-made dictionary holding null: one empty value instead
         dictionary = pc.fill_null(dictionary, "")
-    return Encoded(dictionary, codes)
+    return Encoded(dictionary, codes, distinct=distinct)
 
 
 #: A column is encoded in parallel pieces of at least this many rows (one per CPU).
