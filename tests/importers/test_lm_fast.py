@@ -80,6 +80,14 @@ def test_widen_keeps_boundaries_and_drops_lookarounds() -> None:
     assert widen(re.compile(r"don't know")) == r"don['`]t[\t-\r\x1c-\x20]+know"
 
 
+def test_widen_refuses_scoped_flags() -> None:
+    """(?i:...) inside a pattern was widened as if case mattered: the screen then missed
+    'xABC', which the pattern matches, and ruled out a text the detector must read."""
+    assert re.search(r"x(?i:abc)", "xABC")
+    assert widen(re.compile(r"x(?i:abc)")) is None
+    assert widen(re.compile(r"x(?:abc)")) == "xabc"  # (a plain group is flattened)
+
+
 def test_untranslatable_detector_means_every_text_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_abstain_batch, "screen_pattern", lambda: None)
     assert declined_many(["I don't know.", "Paris"]).tolist() == [True, False]

@@ -27,8 +27,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from re import _constants as sre_c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, cast
 
 import numpy as np
@@ -36,19 +34,33 @@ import numpy.typing as npt
 
 from dontguess.importers._common import declined
 
+try:  # CPython's own parser of regular expressions (private: if it moves, no screen)
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - every CPython from 3.11 has them
+    sre_c = sre_parse = None
+
 __all__ = ["declined_many", "screen_pattern"]
 
 _DOT2024 = 0x2024  # the detector writes a full stop that ends no sentence as U+2024
-_ASCII_CLASS = {
-    sre_c.CATEGORY_DIGIT: "0-9",
-    sre_c.CATEGORY_WORD: "0-9A-Za-z_",
-    sre_c.CATEGORY_SPACE: "\\t-\\r\\x1c-\\x20",
-}
-_NEGATED = {
-    sre_c.CATEGORY_NOT_DIGIT: sre_c.CATEGORY_DIGIT,
-    sre_c.CATEGORY_NOT_WORD: sre_c.CATEGORY_WORD,
-    sre_c.CATEGORY_NOT_SPACE: sre_c.CATEGORY_SPACE,
-}
+_ASCII_CLASS = (
+    {}
+    if sre_c is None
+    else {
+        sre_c.CATEGORY_DIGIT: "0-9",
+        sre_c.CATEGORY_WORD: "0-9A-Za-z_",
+        sre_c.CATEGORY_SPACE: "\\t-\\r\\x1c-\\x20",
+    }
+)
+_NEGATED = (
+    {}
+    if sre_c is None
+    else {
+        sre_c.CATEGORY_NOT_DIGIT: sre_c.CATEGORY_DIGIT,
+        sre_c.CATEGORY_NOT_WORD: sre_c.CATEGORY_WORD,
+        sre_c.CATEGORY_NOT_SPACE: sre_c.CATEGORY_SPACE,
+    }
+)
 _ANY = "(?s:.)"
 _WS = "[\\t-\\r\\x1c-\\x20]+"  # a run of what Python's \s matches in ASCII
 _ANY_SPACED = f"(?:{_ANY}|{_WS})"
@@ -129,6 +141,8 @@ def _emit(pattern: Any) -> str:
         elif op is sre_c.BRANCH:
             out.append("(?:" + "|".join(_emit(b) for b in av[1]) + ")")
         elif op is sre_c.SUBPATTERN:
+            if av[1] & (re.IGNORECASE | re.ASCII | re.LOCALE):  # scoped (?i:...) and such
+                raise _Untranslatable("scoped flags")
             out.append(f"(?:{_emit(av[3])})")
         elif op is sre_c.ATOMIC_GROUP:
             out.append(f"(?:{_emit(av)})")
@@ -152,7 +166,7 @@ def widen(pattern: re.Pattern[str]) -> str | None:
     >>> print(widen(re.compile(r"(?<!x)\\bnot?\\b|n't")))
     (?:\\bno(?:t){0,1}\\b|n['`]t)
     """
-    if pattern.flags & (re.IGNORECASE | re.ASCII | re.LOCALE):
+    if sre_parse is None or pattern.flags & (re.IGNORECASE | re.ASCII | re.LOCALE):
         return None  # the detector's patterns are plain; anything else is read in full
     try:
         return _emit(sre_parse.parse(pattern.pattern, pattern.flags))
