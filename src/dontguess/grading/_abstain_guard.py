@@ -21,11 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-try:  # CPython's own parser of regular expressions (private: if it moves, no guard)
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - every CPython from 3.11 has them
-    sre_c = sre_parse = None
+from dontguess._util.sre import sre_c, sre_parse  # None if CPython moves them: no guard
 
 __all__ = ["first_chars", "guarded"]
 

@@ -32,13 +32,8 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._util.sre import sre_c, sre_parse  # None if CPython moves them: no screen
 from dontguess.importers._common import declined
-
-try:  # CPython's own parser of regular expressions (private: if it moves, no screen)
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - every CPython from 3.11 has them
-    sre_c = sre_parse = None
 
 __all__ = ["declined_many", "screen_pattern"]
 
