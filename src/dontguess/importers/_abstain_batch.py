@@ -32,6 +32,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._util.bits import pack_bits, unpack_bits
 from dontguess._util.sre import sre_c, sre_parse  # None if CPython moves them: no screen
 from dontguess.importers._common import declined
 
@@ -214,12 +215,8 @@ def _arrow_strings(texts: Sequence[str]) -> tuple[Any, bool]:
 
 def _bools(array: Any) -> npt.NDArray[np.bool_]:
     """A boolean Arrow array without nulls as a numpy array (its bitmap unpacked)."""
-    if len(array) == 0:
-        return np.zeros(0, dtype=bool)
     assert array.null_count == 0, "the screen's inputs have no nulls"
-    bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
-    out: npt.NDArray[np.bool_] = bits[array.offset : array.offset + len(array)].astype(bool)
-    return out
+    return unpack_bits(array.buffers()[1], array.offset, len(array))
 
 
 def _screen(distinct: Sequence[str]) -> npt.NDArray[np.bool_]:
@@ -270,11 +267,10 @@ def _screen_array(texts: Any, ascii_only: bool) -> npt.NDArray[np.bool_]:
 
 
 def _mask(flags: npt.NDArray[np.bool_]) -> Any:
-    """A numpy boolean array as an Arrow one (its bits packed; no pandas import)."""
+    """A numpy boolean array as an Arrow one (no pandas import)."""
     import pyarrow as pa
 
-    bits = pa.py_buffer(np.packbits(flags, bitorder="little"))
-    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, bits])
+    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, pack_bits(flags)])
 
 
 def declined_many(texts: Sequence[str | None]) -> npt.NDArray[np.bool_]:

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dontguess._util.bits import unpack_bits
+
 __all__ = ["numpy_values"]
 
 
@@ -49,7 +51,7 @@ def numpy_values(column: Any, dtype: Any, fill: Any) -> npt.NDArray[Any]:
         else:
             part[:] = view
             if chunk.null_count:
-                part[~_valid(chunk)] = fill
+                part[~unpack_bits(chunk.buffers()[0], chunk.offset, len(chunk))] = fill
         start += len(chunk)
     return out
 
@@ -63,12 +65,3 @@ def _view(chunk: Any) -> npt.NDArray[Any] | None:
     values: npt.NDArray[Any] = np.frombuffer(data, dtype=dtype, count=chunk.offset + len(chunk))
     values.flags.writeable = False  # Arrow's memory: never written through
     return values[chunk.offset :]
-
-
-def _valid(chunk: Any) -> npt.NDArray[np.bool_]:
-    """Which rows of one chunk are not null."""
-    size = chunk.offset + len(chunk)
-    raw = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
-    bits = np.unpackbits(raw, count=size, bitorder="little")[chunk.offset :]
-    out: npt.NDArray[np.bool_] = bits.astype(bool)
-    return out

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dontguess._util.bits import pack_bits
 from dontguess._util.rawtext import (
     check_json_depth,
     check_json_lines,
@@ -392,7 +393,7 @@ def string_array(values: Any, *, null_if_empty: bool = False) -> Any:
         len(items),
         pa.py_buffer(offsets.astype(np.int64 if large else np.int32).tobytes()),
         pa.py_buffer(b"".join(encoded)),
-        pa.py_buffer(np.packbits(valid, bitorder="little").tobytes()),
+        pack_bits(valid),
     )
 
 
@@ -407,7 +408,7 @@ def number_array(values: Any, arrow_type: Any) -> Any:
         arrow_type,
         len(data),
         [
-            pa.py_buffer(np.packbits(valid, bitorder="little").tobytes()),
+            pack_bits(valid),
             pa.py_buffer(data.tobytes()),
         ],
     )
