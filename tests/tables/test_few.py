@@ -93,3 +93,11 @@ def test_negative_zero_target_reads_as_zero(tmp_path: Path) -> None:
     got = read_graded([path]).stated_target
     assert got[:3].view(np.uint64).tolist() == np.array([0.0, 0.0, 0.5]).view(np.uint64).tolist()
     assert math.isnan(float(got[3]))
+
+
+def test_no_slot_table_found_means_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If no multiplier separates the values (every try collides), the caller hashes."""
+    import dontguess.tables._few as few
+
+    monkeypatch.setattr(few, "_slots", lambda patterns: None)
+    assert few.few_values(np.array([0.5, 0.9])) is None

@@ -46,7 +46,10 @@ def few_values(
     n = len(values)
     codes = np.empty(n, dtype=np.int8)
     if len(patterns):
-        multiplier, shift, table = _slots(patterns)
+        slots = _slots(patterns)
+        if slots is None:
+            return None
+        multiplier, shift, table = slots
         for lo in range(0, n, CHUNK):
             part = bits[lo : lo + CHUNK]
             found = table[(part * multiplier) >> shift]
@@ -56,11 +59,11 @@ def few_values(
     return patterns.view(np.float64), codes
 
 
-def _slots(patterns: U64) -> tuple[np.uint64, np.uint64, npt.NDArray[np.int8]]:
-    """A multiplier and shift that give each pattern its own slot, and the slot -> code table."""
+def _slots(patterns: U64) -> tuple[np.uint64, np.uint64, npt.NDArray[np.int8]] | None:
+    """A multiplier and shift that give each pattern its own slot, and the slot -> code table
+    (None if 64 tries at each table size up to 2**16 slots all collide: then hash)."""
     rng = np.random.default_rng(0)
-    width = max(int(len(patterns) - 1).bit_length() + 1, 1)
-    while True:
+    for width in range(max(int(len(patterns) - 1).bit_length() + 1, 1), 17):
         for _ in range(64):
             multiplier = rng.integers(1, 2**63, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
             shift = np.uint64(64 - width)
@@ -69,4 +72,4 @@ def _slots(patterns: U64) -> tuple[np.uint64, np.uint64, npt.NDArray[np.int8]]:
                 table = np.zeros(1 << width, dtype=np.int8)
                 table[slot] = np.arange(len(patterns), dtype=np.int8)
                 return multiplier, shift, table
-        width += 1
+    return None

@@ -64,9 +64,11 @@ def pack(column: Any) -> tuple[Any, int] | None:
 
 def _chunk_keys(chunk: Any, width: int | None) -> tuple[np.ndarray[Any, Any], int] | None:
     """One chunk's values as int64 keys, if all are ``width`` bytes (any one width if None)."""
+    import pyarrow as pa
+
     if chunk.null_count:
         return None
-    large = chunk.type.id == _large_string_id()
+    large = pa.types.is_large_string(chunk.type)
     buffers = chunk.buffers()
     offsets = np.frombuffer(
         buffers[1], dtype=np.int64 if large else np.int32, count=chunk.offset + len(chunk) + 1
@@ -78,7 +80,7 @@ def _chunk_keys(chunk: Any, width: int | None) -> tuple[np.ndarray[Any, Any], in
     w = size // n
     if w > WIDEST or w == 0 or (width is not None and w != width):
         return None
-    if not np.array_equal(np.diff(offsets), np.broadcast_to(offsets.dtype.type(w), (n,))):
+    if not bool((np.diff(offsets) == w).all()):
         return None
     if w == WIDEST:  # the text is the integers (copied only when not 8-byte aligned)
         keys = np.frombuffer(buffers[2], dtype=np.int64, count=n, offset=first)
@@ -87,12 +89,6 @@ def _chunk_keys(chunk: Any, width: int | None) -> tuple[np.ndarray[Any, Any], in
     out = np.zeros((n, WIDEST), dtype=np.uint8)
     out[:, :w] = data
     return out.view(np.int64).reshape(n), w
-
-
-def _large_string_id() -> int:
-    import pyarrow as pa
-
-    return int(pa.large_string().id)
 
 
 def unpack(dictionary: Any, width: int) -> Any:
